@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every Debian and npm package Quiver needs. Idempotent: safe to run again on a machine that
+# already has everything (it then only checks). Usage: scripts/install-deps.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES=(
+  build-essential cmake pkg-config git ca-certificates
+  libboost-dev libboost-system-dev
+  libsimdjson-dev libfast-float-dev libhwy-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+  libssl-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-pytest python3-requests python3-jsonschema python3-yaml
+  nodejs npm clang-format
+)
+
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# node may come from outside Debian (e.g. nodesource); accept any node >= 20 and npm on PATH.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: Debian packages present"
+fi
+
+# npm packages (pinned; see ../shared/ENVIRONMENT.md) for the client-compatibility tests.
+if [ ! -f tests/compat/node_modules/@qdrant/js-client-rest/package.json ]; then
+  echo "install-deps: installing npm packages in tests/compat"
+  (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null ||
+    npm install --no-audit --no-fund --loglevel=error)
+else
+  echo "install-deps: npm packages present"
+fi

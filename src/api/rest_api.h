@@ -1,0 +1,56 @@
+// The REST API: routes Qdrant's endpoints to thin handlers (one file per API group), adds CORS,
+// records request metrics.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/router.h"
+#include "engine/collection/catalog.h"
+#include "engine/collection/collection_config.h"
+#include "net/http_types.h"
+#include "observability/rest_metrics.h"
+
+namespace quiver::api {
+
+struct ApiOptions {
+  std::string version = "1.19.0";
+  std::string commit;
+  bool enable_cors = true;
+  std::string api_key;            // read-write key; empty = no authentication
+  std::string read_only_api_key;  // read-only key
+  engine::CollectionConfig collection_defaults;  // from storage.hnsw_index / optimizers / wal
+};
+
+// What every handler group needs.
+struct ApiContext {
+  engine::Catalog* catalog = nullptr;
+  ApiOptions options;
+  observability::RestMetrics* metrics = nullptr;
+  Clock::time_point started = Clock::now();
+};
+
+void RegisterServiceRoutes(Router& router, ApiContext& ctx);
+void RegisterCollectionRoutes(Router& router, ApiContext& ctx);
+void RegisterPointRoutes(Router& router, ApiContext& ctx);
+void RegisterQueryRoutes(Router& router, ApiContext& ctx);
+
+class RestApi {
+ public:
+  RestApi(engine::Catalog* catalog, ApiOptions options);
+  // The net::Handler entry point.
+  void Handle(net::HttpRequest&& request, net::Responder respond);
+
+ private:
+  // nullopt when the request may go on; otherwise the 401/403 answer (plain text, as Qdrant).
+  std::optional<net::HttpResponse> CheckAccess(const net::HttpRequest& request,
+                                               const std::string& endpoint) const;
+  observability::RestMetrics metrics_;
+  ApiContext ctx_;
+  Router router_;
+};
+
+// Resolves the collection named in the path parameter `collection_name`, or fails the call.
+std::shared_ptr<engine::Collection> CollectionOrFail(ApiContext& ctx, Call& call);
+
+}  // namespace quiver::api

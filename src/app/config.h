@@ -1,0 +1,41 @@
+// Server configuration: a YAML file with Qdrant's config.yaml keys, overridden by environment
+// variables QDRANT__SECTION__KEY and then QUIVER__SECTION__KEY.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "engine/collection/collection_config.h"
+
+namespace quiver::app {
+
+struct ServerConfig {
+  std::string log_level = "INFO";
+  // service
+  std::string host = "0.0.0.0";
+  uint16_t http_port = 6333;
+  uint16_t grpc_port = 6334;
+  uint64_t max_request_size_mb = 32;
+  uint64_t max_workers = 0;  // 0 = one per core
+  bool enable_cors = true;
+  std::string api_key;
+  std::string read_only_api_key;
+  // storage
+  std::string storage_path = "./storage";
+  std::string snapshots_path = "./snapshots";
+  // Collection defaults from storage.hnsw_index, storage.optimizers, storage.wal.
+  engine::CollectionConfig collection_defaults;
+};
+
+// Loads `path` (none = defaults only) and applies `env` overrides (name → value; pass the
+// process environment). Unknown keys and bad values return BadInput naming the key.
+base::Result<ServerConfig> LoadConfig(const std::optional<std::string>& path,
+                                      const std::map<std::string, std::string>& env);
+
+// The process environment as a map.
+std::map<std::string, std::string> ProcessEnvironment();
+
+}  // namespace quiver::app

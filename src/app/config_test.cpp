@@ -1,0 +1,44 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace quiver::app {
+
+TEST(ConfigTest, DefaultsFollowQdrant) {
+  auto c = LoadConfig(std::nullopt, {});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c.value().http_port, 6333);
+  EXPECT_EQ(c.value().max_request_size_mb, 32u);
+  EXPECT_EQ(c.value().collection_defaults.hnsw_config.m, 16u);
+  EXPECT_EQ(c.value().collection_defaults.optimizer_config.indexing_threshold.value(), 10000u);
+}
+
+TEST(ConfigTest, FileThenQdrantThenQuiverEnvironment) {
+  std::string path = "/tmp/quiver-config-test.yaml";
+  std::ofstream(path) << "service:\n  http_port: 7000\n  host: 10.0.0.1\nstorage:\n"
+                         "  storage_path: /data\n  hnsw_index:\n    m: 32\n";
+  auto c = LoadConfig(path, {{"QDRANT__SERVICE__HTTP_PORT", "7001"},
+                             {"QUIVER__SERVICE__HTTP_PORT", "7002"},
+                             {"QDRANT__SERVICE__API_KEY", "secret: with colon"}});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c.value().http_port, 7002);
+  EXPECT_EQ(c.value().host, "10.0.0.1");
+  EXPECT_EQ(c.value().storage_path, "/data");
+  EXPECT_EQ(c.value().api_key, "secret: with colon");
+  EXPECT_EQ(c.value().collection_defaults.hnsw_config.m, 32u);
+}
+
+TEST(ConfigTest, UnknownKeysAndBadValuesNameTheKey) {
+  auto unknown = LoadConfig(std::nullopt, {{"QUIVER__SERVICE__HTTP_PROT", "1"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("service.http_prot"), std::string::npos);
+  auto bad = LoadConfig(std::nullopt, {{"QUIVER__SERVICE__HTTP_PORT", "many"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("service.http_port"), std::string::npos);
+  auto level = LoadConfig(std::nullopt, {{"QUIVER__LOG_LEVEL", "loud"}});
+  EXPECT_FALSE(level.ok());
+}
+
+}  // namespace quiver::app

@@ -1,0 +1,22 @@
+// quiver: one binary, subcommands. `serve` runs the database; later subcommands (ingest, backup,
+// restore) speak only the Qdrant REST API.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/serve.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Quiver: a Qdrant-compatible vector database"};
+  app.require_subcommand(1);
+  quiver::app::ServeOptions serve_options;
+  auto* serve = app.add_subcommand("serve", "Run the database server (REST on :6333)");
+  serve->add_option("--config,--config-path", serve_options.config_path,
+                    "YAML configuration file (Qdrant's config.yaml keys)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (serve->parsed()) return quiver::app::RunServe(serve_options);
+  return 2;
+}

@@ -1,0 +1,101 @@
+#include "app/serve.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "api/rest_api.h"
+#include "app/config.h"
+#include "engine/collection/catalog.h"
+#include "engine/index/distance_kernels.h"
+#include "net/http_server.h"
+
+#ifndef QUIVER_GIT_COMMIT
+#define QUIVER_GIT_COMMIT "0000000000000000000000000000000000000000"
+#endif
+
+namespace quiver::app {
+namespace {
+
+spdlog::level::level_enum LogLevel(const std::string& level) {
+  if (level == "TRACE") return spdlog::level::trace;
+  if (level == "DEBUG") return spdlog::level::debug;
+  if (level == "WARN") return spdlog::level::warn;
+  if (level == "ERROR") return spdlog::level::err;
+  if (level == "OFF") return spdlog::level::off;
+  return spdlog::level::info;
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& options) {
+  // Block the shutdown signals before any thread starts; the main thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto config = LoadConfig(options.config_path, ProcessEnvironment());
+  if (!config.ok()) {
+    spdlog::error("{}", config.status().message());
+    return 1;
+  }
+  const ServerConfig& cfg = config.value();
+  spdlog::set_level(LogLevel(cfg.log_level));
+  spdlog::info("Quiver starting: storage {}, SIMD target {}", cfg.storage_path,
+               engine::SimdTargetName());
+
+  auto catalog = engine::Catalog::Open(base::FileSystem::Default(), cfg.storage_path);
+  if (!catalog.ok()) {
+    spdlog::error("cannot open storage {}: {}", cfg.storage_path, catalog.status().message());
+    return 1;
+  }
+  catalog.value()->StartFlusher();
+
+  api::ApiOptions api_options;
+  api_options.commit = QUIVER_GIT_COMMIT;
+  api_options.enable_cors = cfg.enable_cors;
+  api_options.api_key = cfg.api_key;
+  api_options.read_only_api_key = cfg.read_only_api_key;
+  api_options.collection_defaults = cfg.collection_defaults;
+  api::RestApi rest(catalog.value().get(), api_options);
+
+  net::HttpServerOptions http;
+  http.host = cfg.host;
+  http.port = cfg.http_port;
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  http.threads = cfg.max_workers > 0 ? static_cast<int>(cfg.max_workers) : static_cast<int>(cores);
+  http.max_body_bytes = cfg.max_request_size_mb << 20;
+  http.error_response = [](int status, const std::string& message) {
+    return api::RawErrorResponse(status, message);
+  };
+  net::HttpServer server(http, [&rest](net::HttpRequest&& req, net::Responder respond) {
+    rest.Handle(std::move(req), std::move(respond));
+  });
+  base::Status st = server.Start();
+  if (!st.ok()) {
+    spdlog::error("{}", st.message());
+    (void)catalog.value()->Close();
+    return 1;
+  }
+  spdlog::info("Quiver listening on http://{}:{} ({} workers)", cfg.host, server.port(),
+               http.threads);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.Stop(10);
+  st = catalog.value()->Close();
+  if (!st.ok()) {
+    spdlog::error("shutdown flush failed: {}", st.message());
+    return 1;
+  }
+  spdlog::info("shutdown complete");
+  return 0;
+}
+
+}  // namespace quiver::app

@@ -1,0 +1,16 @@
+// `quiver serve`: wires config, catalog, REST API and HTTP server; runs until SIGTERM/SIGINT.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace quiver::app {
+
+struct ServeOptions {
+  std::optional<std::string> config_path;
+};
+
+// Returns the process exit code: 0 after a clean shutdown, 1 when start-up failed.
+int RunServe(const ServeOptions& options);
+
+}  // namespace quiver::app

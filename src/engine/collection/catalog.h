@@ -1,0 +1,81 @@
+// Catalog: the collections of one storage directory and their aliases. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/file_system.h"
+#include "base/status.h"
+#include "engine/collection/collection.h"
+
+namespace quiver::engine {
+
+struct AliasAction {
+  enum class Kind { kCreate, kDelete, kRename };
+  Kind kind = Kind::kCreate;
+  std::string collection_name;  // create
+  std::string alias_name;       // create, delete
+  std::string old_alias_name;   // rename
+  std::string new_alias_name;   // rename
+};
+
+class Catalog {
+ public:
+  // Opens `storage_path` (creating it), loading every collection. A collection that fails to
+  // load is an error: the server must not start serving partial data.
+  static base::Result<std::unique_ptr<Catalog>> Open(base::FileSystem* fs,
+                                                     const std::string& storage_path);
+  ~Catalog();
+
+  // Qdrant's rules: 1-255 characters, none of < > : " / \ | ? * and no NUL; not "." or "..".
+  static base::Status ValidateName(const std::string& name);
+
+  // The collection named `name`, or the one the alias `name` points to. NotFound otherwise.
+  base::Result<std::shared_ptr<Collection>> Get(const std::string& name) const;
+  // AlreadyExists when the name is taken by a collection or an alias.
+  base::Status CreateCollection(const std::string& name, const CollectionConfig& config);
+  // false when there was no such collection. Aliases to it are removed too.
+  base::Result<bool> DeleteCollection(const std::string& name);
+  std::vector<std::string> ListCollections() const;
+
+  // Applies all actions or none.
+  base::Status UpdateAliases(const std::vector<AliasAction>& actions);
+  // (alias, collection) pairs, for one collection when given.
+  std::vector<std::pair<std::string, std::string>> ListAliases(
+      const std::optional<std::string>& collection) const;
+
+  // Starts the background thread that checkpoints collections (WAL size, idle time).
+  void StartFlusher();
+  // Stops the flusher, syncs and checkpoints every collection.
+  base::Status Close();
+
+ private:
+  Catalog(base::FileSystem* fs, std::string storage_path)
+      : fs_(fs), storage_path_(std::move(storage_path)) {}
+  std::string CollectionDir(const std::string& name) const;
+  base::Status SaveAliases();
+  base::Status LoadAliases();
+  void FlusherLoop();
+
+  base::FileSystem* fs_;
+  std::string storage_path_;
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::shared_ptr<Collection>> collections_;
+  std::map<std::string, std::string> aliases_;  // alias → collection
+  std::mutex create_mu_;                        // serializes create / delete
+
+  std::thread flusher_;
+  std::mutex flusher_mu_;
+  std::condition_variable flusher_cv_;
+  bool stop_ = false;
+};
+
+}  // namespace quiver::engine

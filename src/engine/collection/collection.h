@@ -1,0 +1,196 @@
+// Collection: the configuration, write-ahead log and segments of one collection. All writes go
+// WAL first, then to the segments; reads see every acknowledged write. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/file_system.h"
+#include "base/status.h"
+#include "engine/collection/collection_config.h"
+#include "engine/collection/operation.h"
+#include "engine/segment/segment.h"
+#include "engine/wal/wal.h"
+
+namespace quiver::engine {
+
+struct PayloadSelector {
+  enum class Mode { kNone, kAll, kInclude, kExclude };
+  Mode mode = Mode::kNone;
+  std::vector<std::string> keys;
+};
+
+struct VectorSelector {
+  bool all = false;
+  std::vector<std::string> names;  // used when !all; empty = no vectors
+};
+
+struct Record {
+  PointId id;
+  uint64_t version = 0;
+  float score = 0;
+  std::optional<Value> payload;
+  std::optional<NamedVectors> vectors;
+  std::optional<Value> order_value;
+};
+
+struct SearchRequest {
+  std::string vector_name;  // "" = the default vector
+  std::vector<float> vector;
+  std::optional<Filter> filter;
+  size_t limit = 10;
+  size_t offset = 0;
+  std::optional<float> score_threshold;
+  bool exact = false;
+  std::optional<uint64_t> hnsw_ef;
+  std::vector<PointId> exclude_ids;  // e.g. the points a recommendation starts from
+  PayloadSelector with_payload;
+  VectorSelector with_vector;
+};
+
+struct OrderBy {
+  std::string key;
+  bool descending = false;
+  std::optional<double> start_from;
+};
+
+struct ScrollRequest {
+  std::optional<PointId> offset;
+  size_t limit = 10;
+  std::optional<Filter> filter;
+  PayloadSelector with_payload;
+  VectorSelector with_vector;
+  std::optional<OrderBy> order_by;
+};
+
+struct ScrollResult {
+  std::vector<Record> points;
+  std::optional<PointId> next_page_offset;
+};
+
+struct PayloadFieldInfo {
+  PayloadIndexParams params;
+  uint64_t points = 0;
+};
+
+struct CollectionInfo {
+  uint64_t points_count = 0;
+  uint64_t indexed_vectors_count = 0;
+  uint64_t segments_count = 0;
+  CollectionConfig config;
+  std::map<std::string, PayloadFieldInfo> payload_schema;
+};
+
+class Collection {
+ public:
+  // Creates a new collection in `dir` (which must not exist); the config must be valid.
+  static base::Result<std::unique_ptr<Collection>> Create(base::FileSystem* fs,
+                                                          const std::string& dir,
+                                                          const std::string& name,
+                                                          const CollectionConfig& config);
+  // Opens an existing collection: loads the checkpoint, replays the WAL. Corruption when stored
+  // data fails its checks (the collection is then not served).
+  static base::Result<std::unique_ptr<Collection>> Open(base::FileSystem* fs,
+                                                        const std::string& dir,
+                                                        const std::string& name);
+  ~Collection();
+
+  const std::string& name() const { return name_; }
+  const std::string& dir() const { return dir_; }
+  CollectionConfig config() const;
+
+  // Replaces the mutable parts of the config (optimizers, hnsw, wal, quantization, per-vector
+  // options). BadInput when a vector's size or distance would change or a vector is unknown.
+  base::Status UpdateConfig(const CollectionConfig& updated);
+
+  // Applies one update operation: resolves filters to ids, validates (BadInput for wrong vector
+  // names or dimensions), appends to the WAL, applies. Returns the operation id.
+  base::Result<uint64_t> Update(Operation op);
+  // Calls `done` once operation `op_id` is durable (fsynced).
+  void WhenDurable(uint64_t op_id, Wal::DoneFn done);
+
+  base::Result<uint64_t> CreatePayloadIndex(const std::string& field,
+                                            const PayloadIndexParams& params);
+  base::Result<uint64_t> DeletePayloadIndex(const std::string& field);
+
+  // Reads (collection_read.cpp).
+  base::Result<std::vector<Record>> Retrieve(const std::vector<PointId>& ids,
+                                             const PayloadSelector& with_payload,
+                                             const VectorSelector& with_vector) const;
+  base::Result<std::vector<Record>> Search(const SearchRequest& req) const;
+  base::Result<ScrollResult> Scroll(const ScrollRequest& req) const;
+  base::Result<uint64_t> Count(const std::optional<Filter>& filter) const;
+  CollectionInfo Info() const;
+  // The stored vector `name` of point `id` (for query by id and recommend); NotFound otherwise.
+  base::Result<std::vector<float>> VectorOf(const PointId& id, const std::string& name) const;
+
+  // Persists a checkpoint (segments + meta) and truncates the WAL (collection_store.cpp).
+  base::Status Checkpoint();
+  // Checkpoints when the WAL is large or writes have been idle for flush_interval_sec.
+  base::Status MaybeCheckpoint();
+  // Syncs the WAL and writes a final checkpoint.
+  base::Status Flush();
+
+ private:
+  struct Location {
+    Segment* segment = nullptr;
+    uint32_t offset = 0;
+  };
+
+  Collection(base::FileSystem* fs, std::string dir, std::string name, CollectionConfig config);
+
+  VectorSpecs Specs() const;
+  base::Status ValidateVectors(const NamedVectors& v, bool require_all) const;
+  void NormalizeVectors(NamedVectors& v) const;
+  base::Status ResolveSelector(PointSelector& sel) const;
+  void ResolveAll(Operation& op) const;
+  // Applies an operation (already logged) with version op_id. Caller holds mu_ exclusively.
+  void Apply(const Operation& op, uint64_t op_id);
+  void ApplyUpsert(const UpsertOp& op, uint64_t op_id);
+  void ApplyToPoint(const PointId& id, uint64_t op_id, const Operation& op);
+  // Moves a point from a sealed segment to the appendable one; returns its new location.
+  Location MakeAppendable(const PointId& id);
+  Segment& Appendable();
+  std::optional<Location> Find(const PointId& id) const;
+  bool MatchesFilter(const Filter& f, const Location& loc) const;
+  Record MakeRecord(const Location& loc, const PayloadSelector& wp, const VectorSelector& wv) const;
+
+  // Persistence (collection_store.cpp).
+  base::Status WriteMeta(uint64_t checkpoint_op);
+  base::Status Load();
+  base::Status CheckpointLocked();
+  std::string MetaPath() const { return dir_ + "/collection.meta"; }
+
+  base::FileSystem* fs_;
+  std::string dir_;
+  std::string name_;
+
+  mutable std::shared_mutex mu_;
+  CollectionConfig config_;
+  std::map<std::string, PayloadIndexParams> payload_indexes_;
+  std::vector<std::unique_ptr<Segment>> segments_;
+  std::unordered_map<PointId, Location, PointIdHash> index_;
+  std::unique_ptr<Wal> wal_;
+  uint64_t last_op_ = 0;
+  uint64_t checkpoint_op_ = 0;
+  uint64_t next_segment_id_ = 1;
+  uint64_t generation_ = 0;
+  struct SegmentFiles {
+    std::string data;     // file holding the segment's data (with deletions as of then)
+    std::string deletes;  // newer deletion bitmap, or ""
+  };
+  std::map<uint64_t, SegmentFiles> segment_files_;
+  std::chrono::steady_clock::time_point last_write_;
+  std::mutex checkpoint_mu_;
+};
+
+}  // namespace quiver::engine

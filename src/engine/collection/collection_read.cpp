@@ -1,0 +1,296 @@
+// Read paths of Collection: retrieve, exact search, scroll, count, info.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/collection/collection.h"
+#include "engine/filter/filter_matcher.h"
+#include "engine/index/distance_kernels.h"
+#include "engine/index/exact_search.h"
+#include "engine/payload/payload_path.h"
+
+namespace quiver::engine {
+namespace {
+
+Value SelectPayload(const Value& payload, const PayloadSelector& sel) {
+  Value empty{Object{}};
+  const Value& src = payload.is_object() ? payload : empty;
+  switch (sel.mode) {
+    case PayloadSelector::Mode::kNone:
+      return {};
+    case PayloadSelector::Mode::kAll:
+      return src;
+    case PayloadSelector::Mode::kExclude: {
+      Value out = src;
+      for (const auto& k : sel.keys) {
+        auto path = ParsePath(k);
+        if (path.ok()) DeletePayloadKey(out, path.value());
+      }
+      return out;
+    }
+    case PayloadSelector::Mode::kInclude: {
+      Value out{Object{}};
+      for (const auto& k : sel.keys) {
+        auto path = ParsePath(k);
+        if (!path.ok()) continue;
+        // Keys made only of object steps are copied with their nesting; others by top-level key.
+        const Value* cur = &src;
+        bool plain = true;
+        for (const auto& step : path.value()) {
+          if (step.kind != PathStep::Kind::kKey) {
+            plain = false;
+            break;
+          }
+          cur = cur->Find(step.key);
+          if (!cur) break;
+        }
+        if (!plain) {
+          if (const Value* top = src.Find(path.value().front().key)) {
+            out.Set(path.value().front().key, *top);
+          }
+          continue;
+        }
+        if (!cur) continue;
+        Value* dst = &out;
+        const auto& steps = path.value();
+        for (size_t i = 0; i + 1 < steps.size(); ++i) {
+          Value* next = dst->Find(steps[i].key);
+          if (!next || !next->is_object()) {
+            dst->Set(steps[i].key, Value(Object{}));
+            next = dst->Find(steps[i].key);
+          }
+          dst = next;
+        }
+        dst->Set(steps.back().key, *cur);
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
+// The numeric ordering value of a payload field (first number; datetimes as microseconds).
+std::optional<double> OrderValue(const Value& payload, const std::vector<PathStep>& path,
+                                 bool descending) {
+  std::optional<double> best;
+  for (const Value* v : ValuesAt(payload, path)) {
+    std::optional<double> x;
+    if (v->is_number()) {
+      x = v->as_double();
+    } else if (v->is_string()) {
+      if (auto micros = ParseDatetimeMicros(v->as_string())) x = double(*micros);
+    }
+    if (!x) continue;
+    if (!best || (descending ? *x > *best : *x < *best)) best = x;
+  }
+  return best;
+}
+
+}  // namespace
+
+Record Collection::MakeRecord(const Location& loc, const PayloadSelector& wp,
+                              const VectorSelector& wv) const {
+  const Segment& s = *loc.segment;
+  Record r;
+  r.id = s.IdAt(loc.offset);
+  r.version = s.VersionAt(loc.offset);
+  if (wp.mode != PayloadSelector::Mode::kNone) r.payload = SelectPayload(s.PayloadAt(loc.offset), wp);
+  if (wv.all || !wv.names.empty()) {
+    NamedVectors out;
+    for (const auto& [name, spec] : s.specs()) {
+      if (!wv.all && std::find(wv.names.begin(), wv.names.end(), name) == wv.names.end()) continue;
+      if (const float* v = s.VectorAt(loc.offset, name)) out[name] = std::vector<float>(v, v + spec.dim);
+    }
+    r.vectors = std::move(out);
+  }
+  return r;
+}
+
+base::Result<std::vector<Record>> Collection::Retrieve(const std::vector<PointId>& ids,
+                                                       const PayloadSelector& with_payload,
+                                                       const VectorSelector& with_vector) const {
+  std::shared_lock lock(mu_);
+  std::vector<Record> out;
+  for (const auto& id : ids) {
+    auto loc = Find(id);
+    if (loc) out.push_back(MakeRecord(*loc, with_payload, with_vector));
+  }
+  return out;
+}
+
+base::Result<std::vector<float>> Collection::VectorOf(const PointId& id,
+                                                      const std::string& name) const {
+  std::shared_lock lock(mu_);
+  auto loc = Find(id);
+  if (!loc) return base::Status::NotFound("No point with id " + id.ToString() + " found");
+  auto it = config_.vectors.find(name);
+  if (it == config_.vectors.end()) {
+    return base::Status::BadInput("Not existing vector name error: " + name);
+  }
+  const float* v = loc->segment->VectorAt(loc->offset, name);
+  if (!v) {
+    return base::Status::BadInput("Vector `" + name + "` of point " + id.ToString() +
+                                  " is missing");
+  }
+  return std::vector<float>(v, v + it->second.size);
+}
+
+base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) const {
+  std::shared_lock lock(mu_);
+  auto it = config_.vectors.find(req.vector_name);
+  if (it == config_.vectors.end()) {
+    if (req.vector_name.empty()) {
+      return base::Status::BadInput("Vector with name `` is not found in the collection");
+    }
+    return base::Status::BadInput("Not existing vector name error: " + req.vector_name);
+  }
+  const VectorParams& params = it->second;
+  if (req.vector.size() != params.size) {
+    return base::Status::BadInput("Vector dimension error: expected dim: " +
+                                  std::to_string(params.size) + ", got " +
+                                  std::to_string(req.vector.size()));
+  }
+  std::vector<float> query = req.vector;
+  if (params.distance == Distance::kCosine) Normalize(query.data(), query.size());
+  const size_t dim = params.size;
+  TopK top(params.distance, req.limit + req.offset, req.score_threshold);
+  std::vector<PointId> exclude = req.exclude_ids;
+  std::sort(exclude.begin(), exclude.end());
+  std::vector<float> scores;
+  for (const auto& seg : segments_) {
+    const uint32_t n = seg->size();
+    if (seg->live_count() == 0) continue;
+    if (!req.filter) {
+      // Score blocks of contiguous rows with one kernel dispatch each.
+      constexpr uint32_t kBlock = 1024;
+      scores.resize(kBlock);
+      for (uint32_t start = 0; start < n; start += kBlock) {
+        uint32_t count = std::min(kBlock, n - start);
+        const float* rows = seg->RawColumn(req.vector_name) + size_t(start) * dim;
+        ScoreMany(params.distance, query.data(), rows, count, dim, scores.data());
+        for (uint32_t k = 0; k < count; ++k) {
+          uint32_t i = start + k;
+          if (seg->IsDeleted(i) || !seg->HasVector(i, req.vector_name)) continue;
+          if (!top.Admits(scores[k])) continue;
+          if (!exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg->IdAt(i))) continue;
+          top.Push({scores[k], seg->IdAt(i), seg.get(), i});
+        }
+      }
+      continue;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      if (seg->IsDeleted(i)) continue;
+      const float* v = seg->VectorAt(i, req.vector_name);
+      if (!v) continue;
+      if (!exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg->IdAt(i))) continue;
+      if (!MatchesFilter(*req.filter, Location{seg.get(), i})) continue;
+      top.Push({Score(params.distance, query.data(), v, dim), seg->IdAt(i), seg.get(), i});
+    }
+  }
+  std::vector<Candidate> best = top.Take();
+  std::vector<Record> out;
+  for (size_t i = req.offset; i < best.size(); ++i) {
+    Location loc{const_cast<Segment*>(static_cast<const Segment*>(best[i].segment)),
+                 best[i].offset};
+    Record r = MakeRecord(loc, req.with_payload, req.with_vector);
+    r.score = best[i].score;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+base::Result<ScrollResult> Collection::Scroll(const ScrollRequest& req) const {
+  std::shared_lock lock(mu_);
+  ScrollResult result;
+  if (req.order_by) {
+    auto path = ParsePath(req.order_by->key);
+    if (!path.ok()) return path.status();
+    auto idx = payload_indexes_.find(req.order_by->key);
+    bool range_index = idx != payload_indexes_.end() &&
+                       (idx->second.type == "integer" || idx->second.type == "float" ||
+                        idx->second.type == "datetime");
+    if (!range_index) {
+      return base::Status::BadRequest(
+          "No range index for `order_by` key: `" + req.order_by->key +
+          "`. Please create one to use `order_by`. Check "
+          "https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which "
+          "payload schemas support Range conditions");
+    }
+    struct Entry {
+      double value;
+      PointId id;
+      Location loc;
+    };
+    std::vector<Entry> entries;
+    const bool desc = req.order_by->descending;
+    for (const auto& [id, loc] : index_) {
+      if (req.filter && !MatchesFilter(*req.filter, loc)) continue;
+      auto v = OrderValue(loc.segment->PayloadAt(loc.offset), path.value(), desc);
+      if (!v) continue;
+      if (req.order_by->start_from && (desc ? *v > *req.order_by->start_from
+                                            : *v < *req.order_by->start_from)) {
+        continue;
+      }
+      entries.push_back({*v, id, loc});
+    }
+    auto cmp = [desc](const Entry& a, const Entry& b) {
+      if (a.value != b.value) return desc ? a.value > b.value : a.value < b.value;
+      return a.id < b.id;
+    };
+    size_t k = std::min(entries.size(), req.limit);
+    std::partial_sort(entries.begin(), entries.begin() + k, entries.end(), cmp);
+    for (size_t i = 0; i < k; ++i) {
+      Record r = MakeRecord(entries[i].loc, req.with_payload, req.with_vector);
+      double v = entries[i].value;
+      r.order_value = (v == std::floor(v) && std::abs(v) < 9e15) ? Value(int64_t(v)) : Value(v);
+      result.points.push_back(std::move(r));
+    }
+    return result;
+  }
+  std::vector<std::pair<PointId, Location>> matches;
+  for (const auto& [id, loc] : index_) {
+    if (req.offset && id < *req.offset) continue;
+    if (req.filter && !MatchesFilter(*req.filter, loc)) continue;
+    matches.emplace_back(id, loc);
+  }
+  size_t k = std::min(matches.size(), req.limit + 1);
+  std::partial_sort(matches.begin(), matches.begin() + k, matches.end(),
+                    [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < k && i < req.limit; ++i) {
+    result.points.push_back(MakeRecord(matches[i].second, req.with_payload, req.with_vector));
+  }
+  if (k > req.limit) result.next_page_offset = matches[req.limit].first;
+  return result;
+}
+
+base::Result<uint64_t> Collection::Count(const std::optional<Filter>& filter) const {
+  std::shared_lock lock(mu_);
+  if (!filter) return static_cast<uint64_t>(index_.size());
+  uint64_t n = 0;
+  for (const auto& [id, loc] : index_) n += MatchesFilter(*filter, loc) ? 1 : 0;
+  return n;
+}
+
+CollectionInfo Collection::Info() const {
+  std::shared_lock lock(mu_);
+  CollectionInfo info;
+  info.points_count = index_.size();
+  info.indexed_vectors_count = 0;  // no approximate index yet: every segment is searched exactly
+  info.segments_count = std::max<size_t>(segments_.size(), 1);
+  info.config = config_;
+  for (const auto& [field, params] : payload_indexes_) {
+    PayloadFieldInfo fi;
+    fi.params = params;
+    auto path = ParsePath(field);
+    if (path.ok()) {
+      for (const auto& [id, loc] : index_) {
+        auto values = ValuesAt(loc.segment->PayloadAt(loc.offset), path.value());
+        bool any = std::any_of(values.begin(), values.end(), [](const Value* v) { return !v->is_null(); });
+        fi.points += any ? 1 : 0;
+      }
+    }
+    info.payload_schema[field] = std::move(fi);
+  }
+  return info;
+}
+
+}  // namespace quiver::engine

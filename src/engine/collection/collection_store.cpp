@@ -1,0 +1,261 @@
+// Persistence of a Collection: the meta file, checkpoints, and recovery (docs/formats/).
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+
+#include "base/byte_io.h"
+#include "base/crc32c.h"
+#include "engine/collection/collection.h"
+#include "engine/types/value_codec.h"
+
+namespace quiver::engine {
+namespace {
+
+constexpr char kMetaMagic[8] = {'Q', 'V', 'R', 'M', 'E', 'T', 'A', '\0'};
+constexpr uint32_t kMetaVersion = 1;
+
+int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
+
+uint64_t GetU(const Value& o, const char* key) {
+  const Value* v = o.Find(key);
+  return v && v->is_int() ? static_cast<uint64_t>(v->as_int()) : 0;
+}
+std::string GetS(const Value& o, const char* key) {
+  const Value* v = o.Find(key);
+  return v && v->is_string() ? v->as_string() : std::string();
+}
+
+}  // namespace
+
+base::Status Collection::WriteMeta(uint64_t checkpoint_op) {
+  Value root{Object{}};
+  root.Set("name", Value(name_));
+  base::ByteWriter cw;
+  EncodeConfig(config_, cw);
+  root.Set("config", Value(cw.Take()));
+  Value indexes{Object{}};
+  for (const auto& [field, p] : payload_indexes_) {
+    Value e{Object{}};
+    e.Set("type", Value(p.type));
+    e.Set("params", Value(p.params_encoded));
+    indexes.Set(field, std::move(e));
+  }
+  root.Set("payload_indexes", std::move(indexes));
+  Array segs;
+  for (const auto& [id, files] : segment_files_) {
+    Value e{Object{}};
+    e.Set("id", Value(I(id)));
+    e.Set("data", Value(files.data));
+    e.Set("deletes", Value(files.deletes));
+    segs.push_back(std::move(e));
+  }
+  root.Set("segments", Value(std::move(segs)));
+  root.Set("checkpoint_op", Value(I(checkpoint_op)));
+  root.Set("next_segment_id", Value(I(next_segment_id_)));
+  root.Set("generation", Value(I(generation_)));
+
+  base::ByteWriter w;
+  w.Raw(kMetaMagic, 8);
+  w.U32(kMetaVersion);
+  w.U32(0);
+  EncodeValue(root, w);
+  w.U32(base::Crc32c(w.data()));
+  QUIVER_RETURN_IF_ERROR(fs_->WriteFileAtomic(MetaPath(), w.data()));
+  checkpoint_op_ = checkpoint_op;
+  return base::Status::Ok();
+}
+
+base::Result<std::unique_ptr<Collection>> Collection::Create(base::FileSystem* fs,
+                                                             const std::string& dir,
+                                                             const std::string& name,
+                                                             const CollectionConfig& config) {
+  QUIVER_RETURN_IF_ERROR(fs->CreateDirs(dir + "/segments"));
+  QUIVER_RETURN_IF_ERROR(fs->CreateDirs(dir + "/wal"));
+  std::unique_ptr<Collection> c(new Collection(fs, dir, name, config));
+  QUIVER_RETURN_IF_ERROR(c->WriteMeta(0));
+  auto wal = Wal::Open(fs, dir + "/wal", 0, [](uint64_t, std::string_view) {
+    return base::Status::Ok();
+  }, WalOptions{config.wal_config.wal_capacity_mb << 20});
+  if (!wal.ok()) return wal.status();
+  c->wal_ = std::move(wal.value());
+  return c;
+}
+
+base::Result<std::unique_ptr<Collection>> Collection::Open(base::FileSystem* fs,
+                                                           const std::string& dir,
+                                                           const std::string& name) {
+  std::unique_ptr<Collection> c(new Collection(fs, dir, name, CollectionConfig{}));
+  QUIVER_RETURN_IF_ERROR(c->Load());
+  return c;
+}
+
+base::Status Collection::Load() {
+  auto bytes = fs_->ReadFile(MetaPath());
+  if (!bytes.ok()) return bytes.status();
+  std::string_view b = bytes.value();
+  if (b.size() < 20 || std::memcmp(b.data(), kMetaMagic, 8) != 0) {
+    return base::Status::Corruption(MetaPath() + ": not a collection meta file");
+  }
+  uint32_t stored_crc;
+  std::memcpy(&stored_crc, b.data() + b.size() - 4, 4);
+  if (base::Crc32c(b.substr(0, b.size() - 4)) != stored_crc) {
+    return base::Status::Corruption(MetaPath() + ": checksum mismatch");
+  }
+  uint32_t version;
+  std::memcpy(&version, b.data() + 8, 4);
+  if (version != kMetaVersion) {
+    return base::Status::Corruption(MetaPath() + ": unsupported format version " +
+                                    std::to_string(version));
+  }
+  base::ByteReader r(b.substr(16, b.size() - 20));
+  Value root = DecodeValue(r);
+  if (!r.AtEnd() || !root.is_object()) return base::Status::Corruption(MetaPath() + ": malformed");
+  const std::string config_bytes = GetS(root, "config");
+  base::ByteReader cr(config_bytes);
+  auto config = DecodeConfig(cr);
+  if (!config.ok()) return base::Status::Corruption(MetaPath() + ": " + config.status().message());
+  config_ = std::move(config.value());
+  if (const Value* idx = root.Find("payload_indexes"); idx && idx->is_object()) {
+    for (const auto& [field, e] : idx->as_object()) {
+      payload_indexes_[field] = PayloadIndexParams{GetS(e, "type"), GetS(e, "params")};
+    }
+  }
+  checkpoint_op_ = GetU(root, "checkpoint_op");
+  next_segment_id_ = std::max<uint64_t>(GetU(root, "next_segment_id"), 1);
+  generation_ = GetU(root, "generation");
+
+  const VectorSpecs specs = Specs();
+  if (const Value* segs = root.Find("segments"); segs && segs->is_array()) {
+    for (const Value& e : segs->as_array()) {
+      uint64_t id = GetU(e, "id");
+      SegmentFiles files{GetS(e, "data"), GetS(e, "deletes")};
+      std::string path = dir_ + "/segments/" + files.data;
+      auto data = fs_->ReadFile(path);
+      if (!data.ok()) return base::Status::Corruption(path + ": " + data.status().message());
+      auto seg = Segment::DeserializeData(data.value(), specs);
+      if (!seg.ok()) return base::Status::Corruption(path + ": " + seg.status().message());
+      if (seg.value()->id() != id) return base::Status::Corruption(path + ": wrong segment id");
+      if (!files.deletes.empty()) {
+        std::string dpath = dir_ + "/segments/" + files.deletes;
+        auto del = fs_->ReadFile(dpath);
+        if (!del.ok()) return base::Status::Corruption(dpath + ": " + del.status().message());
+        base::Status st = seg.value()->ApplyDeletes(del.value());
+        if (!st.ok()) return base::Status::Corruption(dpath + ": " + st.message());
+      }
+      seg.value()->MarkPersisted();
+      segment_files_[id] = files;
+      segments_.push_back(std::move(seg.value()));
+    }
+  }
+  std::sort(segments_.begin(), segments_.end(),
+            [](const auto& a, const auto& b) { return a->id() < b->id(); });
+  for (auto& seg : segments_) {
+    for (uint32_t i = 0; i < seg->size(); ++i) {
+      if (seg->IsDeleted(i)) continue;
+      auto [it, inserted] = index_.try_emplace(seg->IdAt(i), Location{seg.get(), i});
+      if (!inserted) {
+        // Two live copies can only come from a damaged checkpoint: keep the newer one.
+        Location& old = it->second;
+        if (old.segment->VersionAt(old.offset) <= seg->VersionAt(i)) {
+          old.segment->MarkDeleted(old.offset);
+          old = Location{seg.get(), i};
+        } else {
+          seg->MarkDeleted(i);
+        }
+      }
+    }
+  }
+  last_op_ = checkpoint_op_;
+
+  uint64_t replayed = 0;
+  auto wal = Wal::Open(
+      fs_, dir_ + "/wal", checkpoint_op_,
+      [&](uint64_t op_id, std::string_view payload) -> base::Status {
+        auto op = DecodeOperation(payload);
+        if (!op.ok()) {
+          return base::Status::Corruption("WAL record " + std::to_string(op_id) + ": " +
+                                          op.status().message());
+        }
+        Apply(op.value(), op_id);
+        last_op_ = op_id;
+        ++replayed;
+        return base::Status::Ok();
+      },
+      WalOptions{config_.wal_config.wal_capacity_mb << 20});
+  if (!wal.ok()) return wal.status();
+  wal_ = std::move(wal.value());
+  last_op_ = std::max(last_op_, wal_->LastOpId());
+  if (replayed > 0) {
+    spdlog::info("collection {}: replayed {} WAL operations after checkpoint {}", name_, replayed,
+                 checkpoint_op_);
+  }
+  return base::Status::Ok();
+}
+
+base::Status Collection::CheckpointLocked() {
+  bool dirty = last_op_ != checkpoint_op_;
+  for (const auto& seg : segments_) dirty = dirty || seg->data_dirty() || seg->deletes_dirty();
+  if (!dirty) return base::Status::Ok();
+  QUIVER_RETURN_IF_ERROR(wal_->SyncNow());
+  const uint64_t gen = generation_ + 1;
+  auto new_files = segment_files_;
+  for (const auto& seg : segments_) {
+    std::string stem = std::to_string(seg->id()) + "-" + std::to_string(gen);
+    if (seg->data_dirty() || !new_files.count(seg->id())) {
+      std::string file = stem + ".dat";
+      QUIVER_RETURN_IF_ERROR(fs_->WriteFileAtomic(dir_ + "/segments/" + file, seg->SerializeData()));
+      new_files[seg->id()] = SegmentFiles{file, ""};
+    } else if (seg->deletes_dirty()) {
+      std::string file = stem + ".del";
+      QUIVER_RETURN_IF_ERROR(
+          fs_->WriteFileAtomic(dir_ + "/segments/" + file, seg->SerializeDeletes()));
+      new_files[seg->id()].deletes = file;
+    }
+  }
+  auto old_files = segment_files_;
+  segment_files_ = new_files;
+  generation_ = gen;
+  base::Status st = WriteMeta(last_op_);
+  if (!st.ok()) {
+    segment_files_ = old_files;
+    return st;
+  }
+  for (auto& seg : segments_) seg->MarkPersisted();
+  QUIVER_RETURN_IF_ERROR(wal_->TruncateUpTo(checkpoint_op_));
+  // Files no checkpoint refers to any more.
+  auto names = fs_->ListDir(dir_ + "/segments");
+  if (names.ok()) {
+    for (const auto& n : names.value()) {
+      bool used = false;
+      for (const auto& [id, f] : segment_files_) used = used || f.data == n || f.deletes == n;
+      if (!used) (void)fs_->Remove(dir_ + "/segments/" + n);
+    }
+  }
+  return base::Status::Ok();
+}
+
+base::Status Collection::Checkpoint() {
+  std::lock_guard cp(checkpoint_mu_);
+  // Shared: readers go on, writers wait (they need the lock exclusively).
+  std::shared_lock lock(mu_);
+  return CheckpointLocked();
+}
+
+base::Status Collection::MaybeCheckpoint() {
+  {
+    std::shared_lock lock(mu_);
+    if (last_op_ == checkpoint_op_) return base::Status::Ok();
+    bool wal_full = wal_->SizeBytes() > (config_.wal_config.wal_capacity_mb << 20);
+    bool idle = std::chrono::steady_clock::now() - last_write_ >
+                std::chrono::seconds(config_.optimizer_config.flush_interval_sec);
+    if (!wal_full && !idle) return base::Status::Ok();
+  }
+  return Checkpoint();
+}
+
+base::Status Collection::Flush() {
+  QUIVER_RETURN_IF_ERROR(wal_->SyncNow());
+  return Checkpoint();
+}
+
+}  // namespace quiver::engine

@@ -1,0 +1,107 @@
+// Segment: a block of points with their vectors, payloads and versions, addressed by offset.
+// The appendable segment takes new points; sealed segments change only by deletion (an update of a
+// point in a sealed segment moves it to the appendable one, as Qdrant does). In memory for now;
+// the approximate index and mmap storage of later work plug in here (see ARCHITECTURE.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "engine/filter/filter_matcher.h"
+#include "engine/types/distance.h"
+#include "engine/types/named_vectors.h"
+#include "engine/types/point_id.h"
+#include "engine/types/value.h"
+
+namespace quiver::engine {
+
+struct VectorSpec {
+  uint32_t dim = 0;
+  Distance distance = Distance::kCosine;
+};
+using VectorSpecs = std::map<std::string, VectorSpec>;
+
+class Segment {
+ public:
+  Segment(uint64_t id, const VectorSpecs& specs);
+
+  uint64_t id() const { return id_; }
+  uint32_t size() const { return static_cast<uint32_t>(ids_.size()); }
+  uint32_t live_count() const { return live_; }
+  bool sealed() const { return sealed_; }
+  void Seal() { sealed_ = true; }
+  // Bytes of vector data held (for the sealing threshold).
+  uint64_t vector_bytes() const;
+
+  const PointId& IdAt(uint32_t off) const { return ids_[off]; }
+  uint64_t VersionAt(uint32_t off) const { return versions_[off]; }
+  bool IsDeleted(uint32_t off) const { return deleted_[off] != 0; }
+  const Value& PayloadAt(uint32_t off) const { return payloads_[off]; }
+  bool HasVector(uint32_t off, std::string_view name) const;
+  // nullptr when the point has no such vector.
+  const float* VectorAt(uint32_t off, std::string_view name) const;
+  const VectorSpecs& specs() const { return specs_; }
+  // The contiguous rows (size() * dim floats) of a vector column, absent rows zero-filled;
+  // nullptr for an unknown name.
+  const float* RawColumn(std::string_view name) const;
+
+  // Appends a point (vectors already validated and normalized); returns its offset.
+  uint32_t Append(const PointId& id, uint64_t version, const NamedVectors& vectors, Value payload);
+  void SetVector(uint32_t off, const std::string& name, const std::vector<float>& v);
+  void RemoveVector(uint32_t off, const std::string& name);
+  Value& MutablePayload(uint32_t off);
+  void SetVersion(uint32_t off, uint64_t version);
+  void MarkDeleted(uint32_t off);
+
+  // Persistence state: data_dirty = the data file must be rewritten; deletes_dirty = only the
+  // deletion bitmap changed since the data file was written.
+  bool data_dirty() const { return data_dirty_; }
+  bool deletes_dirty() const { return deletes_dirty_; }
+  void MarkPersisted() { data_dirty_ = deletes_dirty_ = false; }
+
+  // A point view for the filter matcher.
+  class View : public PointView {
+   public:
+    View(const Segment& s, uint32_t off) : s_(s), off_(off) {}
+    const PointId& id() const override { return s_.ids_[off_]; }
+    const Value& payload() const override { return s_.payloads_[off_]; }
+    bool HasVector(std::string_view name) const override { return s_.HasVector(off_, name); }
+
+   private:
+    const Segment& s_;
+    uint32_t off_;
+  };
+
+  // Serialized forms (docs/formats/segment.md). Decoders return Corruption on any mismatch.
+  std::string SerializeData() const;
+  std::string SerializeDeletes() const;
+  static base::Result<std::unique_ptr<Segment>> DeserializeData(std::string_view bytes,
+                                                                const VectorSpecs& specs);
+  base::Status ApplyDeletes(std::string_view bytes);
+
+ private:
+  struct Column {
+    uint32_t dim = 0;
+    std::vector<float> data;      // size() * dim floats
+    std::vector<uint8_t> present;  // per offset
+  };
+
+  uint64_t id_;
+  VectorSpecs specs_;
+  bool sealed_ = false;
+  bool data_dirty_ = true;
+  bool deletes_dirty_ = false;
+  uint32_t live_ = 0;
+  std::vector<PointId> ids_;
+  std::vector<uint64_t> versions_;
+  std::vector<uint8_t> deleted_;
+  std::vector<Value> payloads_;
+  std::map<std::string, Column, std::less<>> columns_;
+};
+
+}  // namespace quiver::engine

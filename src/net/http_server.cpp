@@ -1,0 +1,264 @@
+#include "net/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace quiver::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, Handler handler)
+      : options_(std::move(options)), handler_(std::move(handler)), acceptor_(ioc_) {}
+
+  base::Status Start();
+  void Stop(int grace_sec);
+  uint16_t port() const { return bound_port_; }
+
+  void Accept();
+  void RequestStarted() { ++inflight_; }
+  void RequestFinished() {
+    if (--inflight_ == 0) {
+      std::lock_guard lock(mu_);
+      cv_.notify_all();
+    }
+  }
+  bool stopping() const { return stopping_; }
+
+  HttpServerOptions options_;
+  Handler handler_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  std::atomic<int> inflight_{0};
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint16_t bound_port_ = 0;
+  bool started_ = false;
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl* server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  void Start() {
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(64 * 1024);
+    parser_->body_limit(server_->options_.max_body_bytes);
+    stream_.expires_after(std::chrono::seconds(server_->options_.idle_timeout_sec));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnError(ec);
+    auto& req = parser_->get();
+    if (req[http::field::content_length].size() > 0 && !parser_->content_length() == false &&
+        *parser_->content_length() > server_->options_.max_body_bytes) {
+      return OnError(http::error::body_limit);
+    }
+    stream_.expires_after(std::chrono::seconds(server_->options_.read_timeout_sec));
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code wec, size_t) {
+                          if (wec) return self->OnError(wec);
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnError(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      keep_alive_ = false;
+      server_->RequestStarted();
+      uint64_t mb = server_->options_.max_body_bytes >> 20;
+      Write(server_->options_.error_response(
+          413, "Payload too large: the request body is over the limit of " + std::to_string(mb) +
+                   " MB (service.max_request_size_mb)"));
+      return;
+    }
+    if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      keep_alive_ = false;
+      server_->RequestStarted();
+      Write(server_->options_.error_response(400, "Bad HTTP request: " + ec.message()));
+      return;
+    }
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec) return OnError(ec);
+    stream_.expires_never();
+    auto msg = parser_->release();
+    keep_alive_ = msg.keep_alive() && !server_->stopping();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    std::string_view target(msg.target().data(), msg.target().size());
+    auto q = target.find('?');
+    req.path = PercentDecode(target.substr(0, q));
+    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    while (req.path.size() > 1 && req.path.back() == '/') req.path.pop_back();
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    req.body = std::move(msg.body());
+    server_->RequestStarted();
+    auto self = shared_from_this();
+    server_->handler_(std::move(req), [self](HttpResponse resp) {
+      asio::post(self->stream_.get_executor(),
+                 [self, resp = std::move(resp)]() mutable { self->Write(std::move(resp)); });
+    });
+  }
+
+  void Write(HttpResponse r) {
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<unsigned>(r.status));
+    res_.set(http::field::server, "quiver");
+    if (!r.content_type.empty()) res_.set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res_.set(k, v);
+    res_.body() = std::move(r.body);
+    res_.keep_alive(keep_alive_ && !server_->stopping());
+    res_.prepare_payload();
+    http::async_write(stream_, res_,
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, size_t) {
+    server_->RequestFinished();
+    if (ec) return;
+    if (!res_.keep_alive()) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    ReadHeader();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  HttpServer::Impl* server_;
+  bool keep_alive_ = true;
+};
+
+}  // namespace
+
+base::Status HttpServer::Impl::Start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options_.host, ec);
+  if (ec) return base::Status::BadInput("service.host: invalid address `" + options_.host + "`");
+  tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return base::Status::Internal("cannot listen on " + options_.host + ":" +
+                                  std::to_string(options_.port) + ": " + ec.message());
+  }
+  bound_port_ = acceptor_.local_endpoint().port();
+  Accept();
+  int n = std::max(1, options_.threads);
+  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  started_ = true;
+  return base::Status::Ok();
+}
+
+void HttpServer::Impl::Accept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      spdlog::warn("accept failed: {}", ec.message());
+    } else {
+      std::make_shared<Session>(std::move(s), this)->Start();
+    }
+    if (acceptor_.is_open()) Accept();
+  });
+}
+
+void HttpServer::Impl::Stop(int grace_sec) {
+  if (!started_) return;
+  started_ = false;
+  stopping_ = true;
+  std::promise<void> closed;
+  asio::post(acceptor_.get_executor(), [this, &closed] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(grace_sec), [this] { return inflight_ == 0; });
+  }
+  ioc_.stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+HttpServer::HttpServer(HttpServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+HttpServer::~HttpServer() { Stop(0); }
+base::Status HttpServer::Start() { return impl_->Start(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::Stop(int grace_sec) { impl_->Stop(grace_sec); }
+
+}  // namespace quiver::net

@@ -1,0 +1,45 @@
+// HTTP/1.1 server (Boost.Beast behind a pimpl): keep-alive, one I/O thread per worker, handlers run
+// on the I/O thread and may answer later from any thread (used for fsync waits).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "net/http_types.h"
+
+namespace quiver::net {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 6333;
+  int threads = 2;
+  uint64_t max_body_bytes = 32ull << 20;
+  int read_timeout_sec = 60;   // per request (headers + body)
+  int idle_timeout_sec = 120;  // keep-alive connection with no request
+  // Renders an error response produced by the server itself (413, 400 on unparsable HTTP).
+  std::function<HttpResponse(int status, const std::string& message)> error_response;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, Handler handler);
+  ~HttpServer();
+
+  // Binds and starts the worker threads. An error when the address cannot be bound.
+  base::Status Start();
+  // The bound port (useful with port 0).
+  uint16_t port() const;
+  // Graceful stop: stops accepting, lets in-flight requests finish (up to `grace_sec`), then
+  // closes connections and joins the threads.
+  void Stop(int grace_sec = 10);
+
+  class Impl;  // public so that the connection sessions in the .cpp can reach it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace quiver::net

@@ -1,0 +1,39 @@
+// HTTP request/response values shared by the server and the API layer (no Beast here).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace quiver::net {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path without the query string, trailing '/' trimmed
+  std::string query;   // raw query string (after '?')
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
+  std::string body;
+
+  // The first header with this lowercase name, or "".
+  std::string_view Header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+      if (k == name) return v;
+    }
+    return {};
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Sends the response; call exactly once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
+using Handler = std::function<void(HttpRequest&& request, Responder respond)>;
+
+}  // namespace quiver::net
