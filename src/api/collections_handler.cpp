@@ -61,9 +61,10 @@ void RegisterCollectionRoutes(Router& router, ApiContext& ctx) {
     auto c = CollectionOrFail(ctx, *call);
     if (!c) return;
     auto info = c->Info();
-    call->Ok("{\"peer_id\":1,\"shard_count\":1,\"local_shards\":[{\"shard_id\":0,\"points_count\":" +
-             std::to_string(info.points_count) +
-             ",\"state\":\"Active\"}],\"remote_shards\":[],\"shard_transfers\":[]}");
+    call->Ok(
+        "{\"peer_id\":1,\"shard_count\":1,\"local_shards\":[{\"shard_id\":0,\"points_count\":" +
+        std::to_string(info.points_count) +
+        ",\"state\":\"Active\"}],\"remote_shards\":[],\"shard_transfers\":[]}");
   });
   router.Add("PUT", "/collections/{collection_name}/index", [&ctx](std::shared_ptr<Call> call) {
     auto c = CollectionOrFail(ctx, *call);

@@ -80,8 +80,8 @@ void RegisterPointRoutes(Router& router, ApiContext& ctx) {
     auto records = c->Retrieve({id.value()}, wp, wv);
     if (!records.ok()) return call->Fail(records.status());
     if (records.value().empty()) {
-      return call->Fail(base::Status::NotFound("No point with id " + id.value().ToString() +
-                                               " found"));
+      return call->Fail(
+          base::Status::NotFound("Point with id " + id.value().ToString() + " does not exists!"));
     }
     call->Ok(wire::RenderRecord(records.value()[0], SingleVector(*c)));
   });

@@ -49,9 +49,11 @@ RouteHandler Many(ApiContext& ctx, Parse parse, Shape shape) {
 void RegisterQueryRoutes(Router& router, ApiContext& ctx) {
   const std::string base = "/collections/{collection_name}/points";
   router.Add("POST", base + "/query", One(ctx, wire::ParseQuery, Shape::kQueryResponse));
-  router.Add("POST", base + "/query/batch", Many(ctx, wire::ParseQueryBatch, Shape::kQueryResponse));
+  router.Add("POST", base + "/query/batch",
+             Many(ctx, wire::ParseQueryBatch, Shape::kQueryResponse));
   router.Add("POST", base + "/search", One(ctx, wire::ParseSearch, Shape::kScoredPoints));
-  router.Add("POST", base + "/search/batch", Many(ctx, wire::ParseSearchBatch, Shape::kScoredPoints));
+  router.Add("POST", base + "/search/batch",
+             Many(ctx, wire::ParseSearchBatch, Shape::kScoredPoints));
   router.Add("POST", base + "/recommend", One(ctx, wire::ParseRecommend, Shape::kScoredPoints));
   router.Add("POST", base + "/recommend/batch",
              Many(ctx, wire::ParseRecommendBatch, Shape::kScoredPoints));

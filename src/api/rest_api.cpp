@@ -35,10 +35,9 @@ bool ConstantTimeEquals(std::string_view presented, std::string_view secret) {
 
 // POST endpoints that only read.
 bool IsReadOnlyPost(const std::string& endpoint) {
-  static const char* kSuffixes[] = {"/points/scroll", "/points/count", "/points/query",
-                                     "/points/query/batch", "/points/search",
-                                     "/points/search/batch", "/points/recommend",
-                                     "/points/recommend/batch"};
+  static const char* kSuffixes[] = {
+      "/points/scroll", "/points/count",        "/points/query",     "/points/query/batch",
+      "/points/search", "/points/search/batch", "/points/recommend", "/points/recommend/batch"};
   if (endpoint == "/collections/{collection_name}/points") return true;  // retrieve
   for (const char* s : kSuffixes) {
     std::string_view e(endpoint), suffix(s);
@@ -60,7 +59,8 @@ std::optional<net::HttpResponse> RestApi::CheckAccess(const net::HttpRequest& re
   }
   std::string_view key = request.Header("api-key");
   std::string_view auth = request.Header("authorization");
-  if (key.empty() && auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+  if (key.empty() && auth.size() > 7 &&
+      (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
     key = auth.substr(7);
   }
   if (key.empty()) {
@@ -118,7 +118,8 @@ void RestApi::Handle(net::HttpRequest&& request, net::Responder respond) {
     return;
   }
   if (!match.handler) {
-    wrapped(RawErrorResponse(404, "Not found: no route for " + request.method + " " + request.path));
+    wrapped(
+        RawErrorResponse(404, "Not found: no route for " + request.method + " " + request.path));
     return;
   }
   auto call = std::make_shared<Call>(std::move(request), std::move(wrapped));

@@ -17,8 +17,8 @@ struct ApiOptions {
   std::string version = "1.19.0";
   std::string commit;
   bool enable_cors = true;
-  std::string api_key;            // read-write key; empty = no authentication
-  std::string read_only_api_key;  // read-only key
+  std::string api_key;                           // read-write key; empty = no authentication
+  std::string read_only_api_key;                 // read-only key
   engine::CollectionConfig collection_defaults;  // from storage.hnsw_index / optimizers / wal
 };
 

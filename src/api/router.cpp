@@ -58,9 +58,9 @@ base::Result<bool> Call::QueryBool(std::string_view name, bool default_value) co
   if (!v) return default_value;
   if (*v == "true" || v->empty()) return true;
   if (*v == "false") return false;
-  return base::Status(base::StatusCode::kFormat,
-                      "Deserialize error in query parameters: `" + std::string(name) +
-                          "` must be true or false, got `" + *v + "`");
+  return base::Status(base::StatusCode::kFormat, "Deserialize error in query parameters: `" +
+                                                     std::string(name) +
+                                                     "` must be true or false, got `" + *v + "`");
 }
 
 void Router::Add(std::string method, std::string path_template, RouteHandler handler) {

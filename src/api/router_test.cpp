@@ -9,7 +9,8 @@ TEST(RouterTest, MatchesTemplatesAndMethods) {
   int hit = 0;
   r.Add("POST", "/collections/aliases", [&](std::shared_ptr<Call>) { hit = 1; });
   r.Add("GET", "/collections/{collection_name}", [&](std::shared_ptr<Call>) { hit = 2; });
-  r.Add("GET", "/collections/{collection_name}/points/{id}", [&](std::shared_ptr<Call>) { hit = 3; });
+  r.Add("GET", "/collections/{collection_name}/points/{id}",
+        [&](std::shared_ptr<Call>) { hit = 3; });
   std::map<std::string, std::string> params;
   auto m = r.Find("GET", "/collections/books", params);
   ASSERT_NE(m.handler, nullptr);

@@ -88,8 +88,14 @@ void RegisterServiceRoutes(Router& router, ApiContext& ctx) {
         std::time(nullptr) -
         std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - ctx.started).count();
     o.BeginObject().Key("id").String("quiver-single-node");
-    o.Key("app").BeginObject().Key("name").String("quiver").Key("version").String(ctx.options.version);
-    o.Key("features").BeginObject().Key("debug").Bool(false).Key("service_debug_feature").Bool(false);
+    o.Key("app").BeginObject().Key("name").String("quiver").Key("version").String(
+        ctx.options.version);
+    o.Key("features")
+        .BeginObject()
+        .Key("debug")
+        .Bool(false)
+        .Key("service_debug_feature")
+        .Bool(false);
     o.Key("recovery_mode").Bool(false).Key("gpu").Bool(false).Key("rocksdb").Bool(false);
     o.Key("staging").Bool(false).EndObject();
     o.Key("startup").String(IsoTime(started)).EndObject();
@@ -97,9 +103,8 @@ void RegisterServiceRoutes(Router& router, ApiContext& ctx) {
     o.EndObject();
     call->Ok(o.str());
   });
-  router.Add("GET", "/cluster", [](std::shared_ptr<Call> call) {
-    call->Ok("{\"status\":\"disabled\"}");
-  });
+  router.Add("GET", "/cluster",
+             [](std::shared_ptr<Call> call) { call->Ok("{\"status\":\"disabled\"}"); });
   router.Add("GET", "/issues", [](std::shared_ptr<Call> call) { call->Ok("{\"issues\":[]}"); });
   router.Add("DELETE", "/issues", [](std::shared_ptr<Call> call) { call->Ok("true"); });
 }

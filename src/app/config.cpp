@@ -215,11 +215,13 @@ base::Result<ServerConfig> LoadConfig(const std::optional<std::string>& path,
     if (c.storage_path.empty()) return Bad("storage.storage_path", "must not be empty");
     auto& d = c.collection_defaults;
     get("storage.wal.wal_capacity_mb", d.wal_config.wal_capacity_mb);
-    if (d.wal_config.wal_capacity_mb == 0) return Bad("storage.wal.wal_capacity_mb", "must be at least 1");
+    if (d.wal_config.wal_capacity_mb == 0)
+      return Bad("storage.wal.wal_capacity_mb", "must be at least 1");
     get("storage.wal.wal_segments_ahead", d.wal_config.wal_segments_ahead);
     get("storage.hnsw_index.m", d.hnsw_config.m);
     get("storage.hnsw_index.ef_construct", d.hnsw_config.ef_construct);
-    if (d.hnsw_config.ef_construct < 4) return Bad("storage.hnsw_index.ef_construct", "must be at least 4");
+    if (d.hnsw_config.ef_construct < 4)
+      return Bad("storage.hnsw_index.ef_construct", "must be at least 4");
     get("storage.hnsw_index.full_scan_threshold_kb", d.hnsw_config.full_scan_threshold);
     get("storage.hnsw_index.full_scan_threshold", d.hnsw_config.full_scan_threshold);
     get("storage.hnsw_index.max_indexing_threads", d.hnsw_config.max_indexing_threads);
@@ -248,7 +250,8 @@ base::Result<ServerConfig> LoadConfig(const std::optional<std::string>& path,
   std::string level = c.log_level;
   for (char& ch : level) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (level == "WARNING") level = "WARN";
-  if (!kLevels.count(level)) return Bad("log_level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+  if (!kLevels.count(level))
+    return Bad("log_level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
   c.log_level = level;
   return c;
 }

@@ -10,11 +10,11 @@ namespace quiver::base {
 
 enum class StatusCode {
   kOk,
-  kBadInput,             // the request is well-formed but wrong for the data ("Wrong input: ")
-  kBadRequest,           // the request is not acceptable ("Bad request: ")
-  kFormat,               // the body could not be parsed or has wrong types ("Format error in JSON body: ")
-  kValidation,           // a value is out of its allowed range ("Validation error in JSON body: ")
-  kNotFound,             // "Not found: "
+  kBadInput,    // the request is well-formed but wrong for the data ("Wrong input: ")
+  kBadRequest,  // the request is not acceptable ("Bad request: ")
+  kFormat,      // the body could not be parsed or has wrong types ("Format error in JSON body: ")
+  kValidation,  // a value is out of its allowed range ("Validation error in JSON body: ")
+  kNotFound,    // "Not found: "
   kAlreadyExists,        // "Wrong input: " with 409
   kForbidden,            // "Forbidden: "
   kPayloadTooLarge,      // body over the request-size limit
@@ -56,7 +56,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(data_); }
@@ -78,8 +78,8 @@ class [[nodiscard]] Result {
 }  // namespace quiver::base
 
 // Propagates a non-ok Status from an expression returning Status.
-#define QUIVER_RETURN_IF_ERROR(expr)         \
-  do {                                       \
-    ::quiver::base::Status _st = (expr);     \
-    if (!_st.ok()) return _st;               \
+#define QUIVER_RETURN_IF_ERROR(expr)     \
+  do {                                   \
+    ::quiver::base::Status _st = (expr); \
+    if (!_st.ok()) return _st;           \
   } while (0)

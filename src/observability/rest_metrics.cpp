@@ -60,8 +60,8 @@ void RestMetrics::Render(std::string& out) const {
     out += "rest_responses_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
            std::to_string(s.count) + "\n";
     out += "rest_responses_duration_seconds_sum{" + labels + "} " + Num(s.sum) + "\n";
-    out += "rest_responses_duration_seconds_count{" + labels + "} " + std::to_string(s.count) +
-           "\n";
+    out +=
+        "rest_responses_duration_seconds_count{" + labels + "} " + std::to_string(s.count) + "\n";
   }
 }
 

@@ -13,12 +13,14 @@ TEST(RestMetricsTest, CountsAndBuckets) {
   m.Observe("GET", "/collections", 200, 0.2);
   std::string out;
   m.Render(out);
-  EXPECT_NE(out.find("rest_responses_total{method=\"GET\",endpoint=\"/collections\",status=\"200\"} 2"),
-            std::string::npos);
+  EXPECT_NE(
+      out.find("rest_responses_total{method=\"GET\",endpoint=\"/collections\",status=\"200\"} 2"),
+      std::string::npos);
   EXPECT_NE(out.find("le=\"0.005\"} 1"), std::string::npos);
   EXPECT_NE(out.find("le=\"0.5\"} 2"), std::string::npos);
   EXPECT_NE(out.find("le=\"+Inf\"} 2"), std::string::npos);
-  EXPECT_NE(out.find("rest_responses_duration_seconds_count{method=\"GET\",endpoint=\"/collections\",status=\"200\"} 2"),
+  EXPECT_NE(out.find("rest_responses_duration_seconds_count{method=\"GET\",endpoint=\"/"
+                     "collections\",status=\"200\"} 2"),
             std::string::npos);
 }
 

@@ -55,7 +55,8 @@ void RenderVectorParams(JsonOut& o, const engine::VectorParams& p) {
   }
   OptB(o, "on_disk", p.on_disk);
   if (!p.datatype.empty()) o.Key("datatype").String(p.datatype);
-  if (p.multivector) o.Key("multivector_config").BeginObject().Key("comparator").String("max_sim").EndObject();
+  if (p.multivector)
+    o.Key("multivector_config").BeginObject().Key("comparator").String("max_sim").EndObject();
   o.EndObject();
 }
 
@@ -160,7 +161,12 @@ std::string RenderAliases(const std::vector<std::pair<std::string, std::string>>
   JsonOut o;
   o.BeginObject().Key("aliases").BeginArray();
   for (const auto& [alias, target] : aliases) {
-    o.BeginObject().Key("alias_name").String(alias).Key("collection_name").String(target).EndObject();
+    o.BeginObject()
+        .Key("alias_name")
+        .String(alias)
+        .Key("collection_name")
+        .String(target)
+        .EndObject();
   }
   o.EndArray().EndObject();
   return o.Take();

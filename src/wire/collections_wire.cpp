@@ -118,7 +118,8 @@ Status ParseWal(Json v, std::string_view path, engine::WalConfig& w) {
   });
 }
 
-Result<std::string> Enum(Json v, std::string_view path, std::initializer_list<const char*> allowed) {
+Result<std::string> Enum(Json v, std::string_view path,
+                         std::initializer_list<const char*> allowed) {
   auto s = AsString(v, path);
   if (!s.ok()) return s.status();
   for (const char* a : allowed) {
@@ -183,18 +184,20 @@ Status ParseQuantization(Json v, std::string_view path, bool disabled_ok,
       q.encoding = enc.value();
     }
     if (!io.value()["query_encoding"].get(e) && !IsNull(e)) {
-      auto enc = Enum(e, Sub(p, "query_encoding"),
-                      {"default", "binary", "scalar4bits", "scalar8bits"});
+      auto enc =
+          Enum(e, Sub(p, "query_encoding"), {"default", "binary", "scalar4bits", "scalar8bits"});
       if (!enc.ok()) return enc.status();
       q.query_encoding = enc.value();
     }
   } else {
-    return Status::Format("data did not match any variant of untagged enum QuantizationConfig at `" +
-                          std::string(path) + "`");
+    return Status::Format(
+        "data did not match any variant of untagged enum QuantizationConfig at `" +
+        std::string(path) + "`");
   }
   Json ar;
   auto io = AsObject(inner, p);
-  if (io.ok() && !io.value()["always_ram"].get(ar)) QUIVER_RETURN_IF_ERROR(OptB(ar, Sub(p, "always_ram"), q.always_ram));
+  if (io.ok() && !io.value()["always_ram"].get(ar))
+    QUIVER_RETURN_IF_ERROR(OptB(ar, Sub(p, "always_ram"), q.always_ram));
   out = q;
   return Status::Ok();
 }
@@ -207,10 +210,13 @@ Status ParseVectorParams(Json v, std::string_view path, engine::VectorParams& p)
   if (obj.value()["distance"].get(distance)) return MissingField("distance", path);
   auto s = AsUint(size, Sub(path, "size"));
   if (!s.ok()) return s.status();
-  QUIVER_RETURN_IF_ERROR(Min(Sub(path, "size"), double(s.value()), 1));
+  if (s.value() == 0) {
+    return Status::Format("invalid value: integer `0`, expected a nonzero u64 at `" +
+                          Sub(path, "size") + "`");
+  }
   if (s.value() > 65536) {
     return Status::Validation(Sub(path, "size") + ": value " + std::to_string(s.value()) +
-                              " invalid, must be 65536 or smaller");
+                              " invalid, must be from 1 to 65536");
   }
   p.size = s.value();
   auto d = Enum(distance, Sub(path, "distance"), {"Cosine", "Euclid", "Dot", "Manhattan"});
@@ -289,7 +295,8 @@ Result<CollectionConfig> ParseCreateCollection(std::string_view body,
       ApplyHnswDiff(h, c.hnsw_config);
       return Status::Ok();
     }
-    if (k == "optimizers_config") return IsNull(f) ? Status::Ok() : ParseOptimizers(f, k, c.optimizer_config);
+    if (k == "optimizers_config")
+      return IsNull(f) ? Status::Ok() : ParseOptimizers(f, k, c.optimizer_config);
     if (k == "wal_config") return IsNull(f) ? Status::Ok() : ParseWal(f, k, c.wal_config);
     if (k == "quantization_config") return ParseQuantization(f, k, false, c.quantization_config);
     if (k == "sparse_vectors") {
@@ -369,7 +376,8 @@ Result<CollectionConfig> ParseUpdateCollection(std::string_view body,
         });
       });
     }
-    if (k == "sparse_vectors") return Status::BadRequest("sparse vectors are not supported by Quiver yet");
+    if (k == "sparse_vectors")
+      return Status::BadRequest("sparse vectors are not supported by Quiver yet");
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -393,7 +401,8 @@ Result<std::vector<engine::AliasAction>> ParseAliasActions(std::string_view body
     if (!ao.ok()) return ao.status();
     engine::AliasAction act;
     Json inner;
-    auto str = [&](JsonObject o, const char* key, std::string& dst, const std::string& p) -> Status {
+    auto str = [&](JsonObject o, const char* key, std::string& dst,
+                   const std::string& p) -> Status {
       Json v;
       if (o[key].get(v)) return MissingField(key, p);
       auto s = AsString(v, Sub(p, key));
@@ -444,11 +453,12 @@ Result<CreateIndexRequest> ParseCreateIndex(std::string_view body) {
   if (!name.ok()) return name.status();
   req.field_name = name.value();
   if (req.field_name.empty()) return Status::Validation("field_name: must not be empty");
-  static const std::set<std::string> kTypes = {"keyword", "integer", "float", "geo",
+  static const std::set<std::string> kTypes = {"keyword", "integer", "float",    "geo",
                                                "text",    "bool",    "datetime", "uuid"};
   Json schema;
   if (obj.value()["field_schema"].get(schema) || schema.is_null()) {
-    return Status::BadRequest("Can't auto-detect field type, please specify `field_schema` in the request");
+    return Status::BadRequest(
+        "Can't auto-detect field type, please specify `field_schema` in the request");
   }
   std::string_view type_name;
   if (!schema.get_string().get(type_name)) {
@@ -467,8 +477,9 @@ Result<CreateIndexRequest> ParseCreateIndex(std::string_view body) {
   auto type = AsString(t, "field_schema.type");
   if (!type.ok()) return type.status();
   if (!kTypes.count(type.value())) {
-    return Status::Format("data did not match any variant of untagged enum PayloadFieldSchema at "
-                          "`field_schema`");
+    return Status::Format(
+        "data did not match any variant of untagged enum PayloadFieldSchema at "
+        "`field_schema`");
   }
   req.params.type = type.value();
   req.params.params_encoded = simdjson::minify(schema);

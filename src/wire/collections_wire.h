@@ -15,11 +15,11 @@ namespace quiver::wire {
 
 // CreateCollection body → config with defaults applied from `defaults` (the server's storage
 // defaults). Format errors for bad JSON or types, Validation errors for out-of-range values.
-base::Result<engine::CollectionConfig> ParseCreateCollection(std::string_view body,
-                                                             const engine::CollectionConfig& defaults);
+base::Result<engine::CollectionConfig> ParseCreateCollection(
+    std::string_view body, const engine::CollectionConfig& defaults);
 // UpdateCollection body applied on top of `current`.
-base::Result<engine::CollectionConfig> ParseUpdateCollection(std::string_view body,
-                                                             const engine::CollectionConfig& current);
+base::Result<engine::CollectionConfig> ParseUpdateCollection(
+    std::string_view body, const engine::CollectionConfig& current);
 base::Result<std::vector<engine::AliasAction>> ParseAliasActions(std::string_view body);
 
 struct CreateIndexRequest {

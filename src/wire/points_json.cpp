@@ -42,8 +42,10 @@ Status ParseVectorStruct(Json v, std::string_view path, engine::NamedVectors& ou
   return ForEachField(obj, [&](std::string_view name, Json f) -> Status {
     if (!f.is_array()) {
       if (f.is_object()) {
-        return Status::BadRequest("sparse vectors and inference objects are not supported by "
-                                  "Quiver yet (vector `" + std::string(name) + "`)");
+        return Status::BadRequest(
+            "sparse vectors and inference objects are not supported by "
+            "Quiver yet (vector `" +
+            std::string(name) + "`)");
       }
       return TypeError(f, "a vector", Sub(path, name));
     }
@@ -119,8 +121,9 @@ Status ParseWithPayload(Json v, std::string_view path, engine::PayloadSelector& 
       return StringList(inner, Sub(path, "exclude"), out.keys);
     }
   }
-  return Status::Format("data did not match any variant of untagged enum WithPayloadInterface at `" +
-                        std::string(path) + "`");
+  return Status::Format(
+      "data did not match any variant of untagged enum WithPayloadInterface at `" +
+      std::string(path) + "`");
 }
 
 Status ParseWithVector(Json v, std::string_view path, engine::VectorSelector& out) {

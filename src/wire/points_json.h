@@ -10,8 +10,7 @@ namespace quiver::wire {
 // VectorStruct: [floats] (the default vector) or {"name": [floats], ...}.
 base::Status ParseVectorStruct(Json v, std::string_view path, engine::NamedVectors& out);
 // {"points":[ids]} or {"filter":{...}} members of `obj`.
-base::Status ParseSelectorFields(JsonObject obj, std::string_view path,
-                                 engine::PointSelector& out);
+base::Status ParseSelectorFields(JsonObject obj, std::string_view path, engine::PointSelector& out);
 // with_payload: bool | [keys] | {"include": ...} | {"exclude": ...}.
 base::Status ParseWithPayload(Json v, std::string_view path, engine::PayloadSelector& out);
 // with_vector: bool | [names].

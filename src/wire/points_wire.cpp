@@ -31,7 +31,9 @@ Status Limit(Json v, std::string_view path, size_t& out) {
 
 }  // namespace
 
-Result<engine::Operation> ParseUpsert(std::string_view body) { return FromBody(body, UpsertFromJson); }
+Result<engine::Operation> ParseUpsert(std::string_view body) {
+  return FromBody(body, UpsertFromJson);
+}
 Result<engine::Operation> ParseDeletePoints(std::string_view body) {
   return FromBody(body, DeleteFromJson);
 }
@@ -75,8 +77,8 @@ Result<std::vector<engine::Operation>> ParseBatchUpdate(std::string_view body) {
     auto field = *oo.value().begin();
     std::string_view kind = field.key;
     std::string p = Sub(path, kind);
-    Result<engine::Operation> r = Status::Format("unknown operation `" + std::string(kind) +
-                                                 "` at `" + path + "`");
+    Result<engine::Operation> r =
+        Status::Format("unknown operation `" + std::string(kind) + "` at `" + path + "`");
     if (kind == "upsert") r = UpsertFromJson(field.value, p);
     if (kind == "delete") r = DeleteFromJson(field.value, p);
     if (kind == "set_payload") r = SetPayloadFromJson(field.value, p, false);
@@ -177,9 +179,10 @@ Result<engine::ScrollRequest> ParseScroll(std::string_view body) {
   });
   if (!st.ok()) return st;
   if (req.order_by && req.offset) {
-    return Status::BadRequest("Cannot use an `offset` when using `order_by`. The alternative for "
-                              "paging is to use `order_by.start_from` and a filter to exclude the "
-                              "IDs that you've already seen for the `order_by.start_from` value");
+    return Status::BadRequest(
+        "Cannot use an `offset` when using `order_by`. The alternative for "
+        "paging is to use `order_by.start_from` and a filter to exclude the "
+        "IDs that you've already seen for the `order_by.start_from` value");
   }
   return req;
 }

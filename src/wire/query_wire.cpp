@@ -26,8 +26,10 @@ Status ParseVectorInput(Json v, std::string_view path, engine::VectorInput& out)
     out.id = id.value();
     return Status::Ok();
   }
-  return Status::BadRequest("only dense vectors and point ids are supported as query input by "
-                            "Quiver yet (at `" + std::string(path) + "`)");
+  return Status::BadRequest(
+      "only dense vectors and point ids are supported as query input by "
+      "Quiver yet (at `" +
+      std::string(path) + "`)");
 }
 
 Status ParseExamples(Json v, std::string_view path, std::vector<engine::VectorInput>& out) {

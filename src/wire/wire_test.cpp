@@ -26,11 +26,15 @@ TEST(WireTest, CreateCollectionErrors) {
   engine::CollectionConfig d;
   EXPECT_EQ(ParseCreateCollection("{", d).status().code(), base::StatusCode::kFormat);
   EXPECT_EQ(ParseCreateCollection(R"({"vectors":{"size":0,"distance":"Dot"}})", d).status().code(),
-            base::StatusCode::kValidation);
+            base::StatusCode::kFormat);  // Qdrant: a nonzero type, so a parse error
+  EXPECT_EQ(
+      ParseCreateCollection(R"({"vectors":{"size":65537,"distance":"Dot"}})", d).status().code(),
+      base::StatusCode::kValidation);
   EXPECT_EQ(ParseCreateCollection(R"({"vectors":{"size":4,"distance":"L2"}})", d).status().code(),
             base::StatusCode::kFormat);
-  EXPECT_EQ(ParseCreateCollection(R"({"vectors":{"size":"4","distance":"Dot"}})", d).status().code(),
-            base::StatusCode::kFormat);
+  EXPECT_EQ(
+      ParseCreateCollection(R"({"vectors":{"size":"4","distance":"Dot"}})", d).status().code(),
+      base::StatusCode::kFormat);
 }
 
 TEST(WireTest, UpsertListAndBatchForms) {
@@ -41,7 +45,8 @@ TEST(WireTest, UpsertListAndBatchForms) {
   ASSERT_EQ(op.points.size(), 2u);
   EXPECT_TRUE(op.points[1].id.is_uuid);
   EXPECT_EQ(op.points[1].vectors.at("v")[0], 3.0f);
-  auto batch = ParseUpsert(R"({"batch":{"ids":[1,2],"vectors":[[1],[2]],"payloads":[{"x":1},null]}})");
+  auto batch =
+      ParseUpsert(R"({"batch":{"ids":[1,2],"vectors":[[1],[2]],"payloads":[{"x":1},null]}})");
   ASSERT_TRUE(batch.ok()) << batch.status().message();
   EXPECT_EQ(std::get<engine::UpsertOp>(batch.value()).points[1].vectors.at("")[0], 2.0f);
   auto numeric_string = ParseUpsert(R"({"points":[{"id":"42","vector":[1]}]})");
@@ -60,7 +65,8 @@ TEST(WireTest, QueryForms) {
   auto legacy = ParseSearch(R"({"vector":[1,2],"top":5})");
   ASSERT_TRUE(legacy.ok());
   EXPECT_EQ(legacy.value().limit, 5u);
-  EXPECT_EQ(ParseQuery(R"({"query":[1],"limit":0})").status().code(), base::StatusCode::kValidation);
+  EXPECT_EQ(ParseQuery(R"({"query":[1],"limit":0})").status().code(),
+            base::StatusCode::kValidation);
 }
 
 }  // namespace quiver::wire

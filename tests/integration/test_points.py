@@ -183,7 +183,10 @@ def test_payload_op_on_missing_point_404(api):
     create_collection(api, "p_pay404")
     status, body = api.post(P("p_pay404") + "/payload?wait=true", json={"payload": {"a": 1}, "points": [77]})
     assert status == 404, body
-    assert "No point with id 77 found" in body["status"]["error"]
+    # set_payload checks every listed id (check_unprocessed_points): "Not found: No point with id 77 found"
+    assert "No point with id 77" in body["status"]["error"], body
+    status, _ = api.get(P("p_pay404") + "/77")
+    assert status == 404  # and no point was created
 
 
 def test_update_and_delete_vectors(api):

@@ -208,7 +208,7 @@ def test_legacy_recommend(api, colls, distance):
 def test_recommend_missing_example_404(api, colls):
     status, body = api.post(Q(colls["Dot"], "recommend"), json={"positive": [123456], "limit": 3})
     assert status == 404, body
-    assert "No point with id 123456 found" in body["status"]["error"], body
+    assert "No point with id 123456" in body["status"]["error"], body
 
 
 def test_search_empty_collection(api):

@@ -21,10 +21,10 @@ def test_root_is_bare_version_info(api):
     assert api.last.headers["Content-Type"].startswith("application/json")
 
 
-def test_root_title_is_qdrants(api):
-    # QDRANT-COMPAT.md 2.9: a compatible server reports Qdrant's own title
+def test_root_title_names_quiver(api):
+    # Issue #2: the title names Quiver (clients only compare `version`, QDRANT-COMPAT.md 2.9)
     _, body = api.get("/")
-    assert body["title"] == "qdrant - vector search engine", body
+    assert "quiver" in body["title"].lower(), body
 
 
 def test_healthz_livez_readyz_plain_text(api):

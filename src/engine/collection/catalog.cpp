@@ -55,8 +55,8 @@ base::Status Catalog::ValidateName(const std::string& name) {
   }
   for (char c : name) {
     if (std::strchr("<>:\"/\\|?*", c) != nullptr || c == '\0') {
-      return base::Status::Validation(
-          "collection_name: collection name cannot contain \"" + std::string(1, c) + "\" char");
+      return base::Status::Validation("collection_name: collection name cannot contain \"" +
+                                      std::string(1, c) + "\" char");
     }
   }
   return base::Status::Ok();

@@ -16,6 +16,10 @@ constexpr uint64_t kSealVectorBytes = 64ull << 20;
 
 std::string VectorLabel(const std::string& name) { return name.empty() ? "default" : name; }
 
+base::Status MissingPoint(const PointId& id) {
+  return base::Status::NotFound("No point with id " + id.ToString() + " found");
+}
+
 }  // namespace
 
 Collection::Collection(base::FileSystem* fs, std::string dir, std::string name,
@@ -46,7 +50,8 @@ base::Status Collection::UpdateConfig(const CollectionConfig& updated) {
   for (const auto& [name, p] : updated.vectors) {
     auto it = config_.vectors.find(name);
     if (it == config_.vectors.end()) {
-      return base::Status::BadInput("Vector params for " + VectorLabel(name) + " are not specified in config");
+      return base::Status::BadInput("Vector params for " + VectorLabel(name) +
+                                    " are not specified in config");
     }
     if (it->second.size != p.size || it->second.distance != p.distance) {
       return base::Status::BadInput("Vector size and distance of `" + VectorLabel(name) +
@@ -73,15 +78,14 @@ base::Status Collection::ValidateVectors(const NamedVectors& v, bool require_all
       return base::Status::BadInput("Not existing vector name error: " + name);
     }
     if (vec.size() != it->second.size) {
-      return base::Status::BadInput("Vector dimension error: expected dim: " +
-                                    std::to_string(it->second.size) +
-                                    ", got " + std::to_string(vec.size()));
+      return base::Status::BadInput(
+          "Vector dimension error: expected dim: " + std::to_string(it->second.size) + ", got " +
+          std::to_string(vec.size()));
     }
   }
   if (require_all && config_.single_vector && v.empty()) {
     return base::Status::BadInput("Vector dimension error: expected dim: " +
-                                  std::to_string(config_.vectors.begin()->second.size) +
-                                  ", got 0");
+                                  std::to_string(config_.vectors.begin()->second.size) + ", got 0");
   }
   return base::Status::Ok();
 }
@@ -196,6 +200,27 @@ base::Result<uint64_t> Collection::Update(Operation op) {
       op);
 
   std::unique_lock lock(mu_);
+  // Payload and vector edits that name points explicitly need every point to exist (Qdrant: 404).
+  QUIVER_RETURN_IF_ERROR(std::visit(
+      [&](const auto& o) -> base::Status {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, UpdateVectorsOp>) {
+          for (const auto& p : o.points) {
+            if (!index_.count(p.id)) return MissingPoint(p.id);
+          }
+        } else if constexpr (std::is_same_v<T, SetPayloadOp> ||
+                             std::is_same_v<T, DeletePayloadOp> ||
+                             std::is_same_v<T, ClearPayloadOp> ||
+                             std::is_same_v<T, DeleteVectorsOp>) {
+          if (!o.selector.filter) {
+            for (const auto& id : o.selector.ids) {
+              if (!index_.count(id)) return MissingPoint(id);
+            }
+          }
+        }
+        return base::Status::Ok();
+      },
+      op));
   ResolveAll(op);
   uint64_t op_id = last_op_ + 1;
   QUIVER_RETURN_IF_ERROR(wal_->Append(op_id, EncodeOperation(op)));

@@ -33,11 +33,11 @@ struct HnswConfigDiff {
 struct QuantizationConfig {
   enum class Kind { kScalar, kProduct, kBinary };
   Kind kind = Kind::kScalar;
-  std::string type = "int8";           // scalar: "int8"
-  std::optional<double> quantile;      // scalar
-  std::string compression;             // product: x4 x8 x16 x32 x64
-  std::string encoding;                // binary: one_bit, two_bits, one_and_half_bits ("" = unset)
-  std::string query_encoding;          // binary: default, binary, scalar4bits, scalar8bits
+  std::string type = "int8";       // scalar: "int8"
+  std::optional<double> quantile;  // scalar
+  std::string compression;         // product: x4 x8 x16 x32 x64
+  std::string encoding;            // binary: one_bit, two_bits, one_and_half_bits ("" = unset)
+  std::string query_encoding;      // binary: default, binary, scalar4bits, scalar8bits
   std::optional<bool> always_ram;
 };
 
@@ -47,7 +47,7 @@ struct VectorParams {
   std::optional<HnswConfigDiff> hnsw_config;
   std::optional<QuantizationConfig> quantization_config;
   std::optional<bool> on_disk;
-  std::string datatype;  // "" (unset), "float32", "uint8", "float16"
+  std::string datatype;      // "" (unset), "float32", "uint8", "float16"
   bool multivector = false;  // multivector_config {comparator: max_sim}
 };
 

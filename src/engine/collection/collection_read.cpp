@@ -93,12 +93,14 @@ Record Collection::MakeRecord(const Location& loc, const PayloadSelector& wp,
   Record r;
   r.id = s.IdAt(loc.offset);
   r.version = s.VersionAt(loc.offset);
-  if (wp.mode != PayloadSelector::Mode::kNone) r.payload = SelectPayload(s.PayloadAt(loc.offset), wp);
+  if (wp.mode != PayloadSelector::Mode::kNone)
+    r.payload = SelectPayload(s.PayloadAt(loc.offset), wp);
   if (wv.all || !wv.names.empty()) {
     NamedVectors out;
     for (const auto& [name, spec] : s.specs()) {
       if (!wv.all && std::find(wv.names.begin(), wv.names.end(), name) == wv.names.end()) continue;
-      if (const float* v = s.VectorAt(loc.offset, name)) out[name] = std::vector<float>(v, v + spec.dim);
+      if (const float* v = s.VectorAt(loc.offset, name))
+        out[name] = std::vector<float>(v, v + spec.dim);
     }
     r.vectors = std::move(out);
   }
@@ -145,9 +147,9 @@ base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) c
   }
   const VectorParams& params = it->second;
   if (req.vector.size() != params.size) {
-    return base::Status::BadInput("Vector dimension error: expected dim: " +
-                                  std::to_string(params.size) + ", got " +
-                                  std::to_string(req.vector.size()));
+    return base::Status::BadInput(
+        "Vector dimension error: expected dim: " + std::to_string(params.size) + ", got " +
+        std::to_string(req.vector.size()));
   }
   std::vector<float> query = req.vector;
   if (params.distance == Distance::kCosine) Normalize(query.data(), query.size());
@@ -171,7 +173,8 @@ base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) c
           uint32_t i = start + k;
           if (seg->IsDeleted(i) || !seg->HasVector(i, req.vector_name)) continue;
           if (!top.Admits(scores[k])) continue;
-          if (!exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg->IdAt(i))) continue;
+          if (!exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg->IdAt(i)))
+            continue;
           top.Push({scores[k], seg->IdAt(i), seg.get(), i});
         }
       }
@@ -181,7 +184,8 @@ base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) c
       if (seg->IsDeleted(i)) continue;
       const float* v = seg->VectorAt(i, req.vector_name);
       if (!v) continue;
-      if (!exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg->IdAt(i))) continue;
+      if (!exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg->IdAt(i)))
+        continue;
       if (!MatchesFilter(*req.filter, Location{seg.get(), i})) continue;
       top.Push({Score(params.distance, query.data(), v, dim), seg->IdAt(i), seg.get(), i});
     }
@@ -226,8 +230,8 @@ base::Result<ScrollResult> Collection::Scroll(const ScrollRequest& req) const {
       if (req.filter && !MatchesFilter(*req.filter, loc)) continue;
       auto v = OrderValue(loc.segment->PayloadAt(loc.offset), path.value(), desc);
       if (!v) continue;
-      if (req.order_by->start_from && (desc ? *v > *req.order_by->start_from
-                                            : *v < *req.order_by->start_from)) {
+      if (req.order_by->start_from &&
+          (desc ? *v > *req.order_by->start_from : *v < *req.order_by->start_from)) {
         continue;
       }
       entries.push_back({*v, id, loc});
@@ -284,7 +288,8 @@ CollectionInfo Collection::Info() const {
     if (path.ok()) {
       for (const auto& [id, loc] : index_) {
         auto values = ValuesAt(loc.segment->PayloadAt(loc.offset), path.value());
-        bool any = std::any_of(values.begin(), values.end(), [](const Value* v) { return !v->is_null(); });
+        bool any =
+            std::any_of(values.begin(), values.end(), [](const Value* v) { return !v->is_null(); });
         fi.points += any ? 1 : 0;
       }
     }

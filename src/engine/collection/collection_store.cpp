@@ -73,9 +73,9 @@ base::Result<std::unique_ptr<Collection>> Collection::Create(base::FileSystem* f
   QUIVER_RETURN_IF_ERROR(fs->CreateDirs(dir + "/wal"));
   std::unique_ptr<Collection> c(new Collection(fs, dir, name, config));
   QUIVER_RETURN_IF_ERROR(c->WriteMeta(0));
-  auto wal = Wal::Open(fs, dir + "/wal", 0, [](uint64_t, std::string_view) {
-    return base::Status::Ok();
-  }, WalOptions{config.wal_config.wal_capacity_mb << 20});
+  auto wal = Wal::Open(
+      fs, dir + "/wal", 0, [](uint64_t, std::string_view) { return base::Status::Ok(); },
+      WalOptions{config.wal_config.wal_capacity_mb << 20});
   if (!wal.ok()) return wal.status();
   c->wal_ = std::move(wal.value());
   return c;
@@ -203,7 +203,8 @@ base::Status Collection::CheckpointLocked() {
     std::string stem = std::to_string(seg->id()) + "-" + std::to_string(gen);
     if (seg->data_dirty() || !new_files.count(seg->id())) {
       std::string file = stem + ".dat";
-      QUIVER_RETURN_IF_ERROR(fs_->WriteFileAtomic(dir_ + "/segments/" + file, seg->SerializeData()));
+      QUIVER_RETURN_IF_ERROR(
+          fs_->WriteFileAtomic(dir_ + "/segments/" + file, seg->SerializeData()));
       new_files[seg->id()] = SegmentFiles{file, ""};
     } else if (seg->deletes_dirty()) {
       std::string file = stem + ".del";

@@ -17,9 +17,9 @@ base::Result<std::vector<float>> Average(const Collection& c, const std::vector<
     if (!v.ok()) return v.status();
     if (sum.empty()) sum.assign(v.value().size(), 0.0f);
     if (v.value().size() != sum.size()) {
-      return base::Status::BadInput("Vector dimension error: expected dim: " +
-                                    std::to_string(sum.size()) + ", got " +
-                                    std::to_string(v.value().size()));
+      return base::Status::BadInput(
+          "Vector dimension error: expected dim: " + std::to_string(sum.size()) + ", got " +
+          std::to_string(v.value().size()));
     }
     for (size_t i = 0; i < sum.size(); ++i) sum[i] += v.value()[i];
   }
@@ -71,7 +71,8 @@ base::Result<std::vector<Record>> RunQuery(const Collection& collection, const Q
     auto neg = Average(collection, q.negative, q.using_vector);
     if (!neg.ok()) return neg.status();
     if (neg.value().size() != sr.vector.size()) {
-      return base::Status::BadInput("Vector dimension error: positive and negative examples differ");
+      return base::Status::BadInput(
+          "Vector dimension error: positive and negative examples differ");
     }
     for (size_t i = 0; i < sr.vector.size(); ++i) {
       sr.vector[i] = pos.value()[i] + pos.value()[i] - neg.value()[i];

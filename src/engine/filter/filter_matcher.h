@@ -28,7 +28,8 @@ class PointView {
 bool MatchesFilter(const Filter& filter, const PointView& point);
 
 // Datetime text → microseconds since the epoch (UTC), accepting the formats Qdrant accepts
-// (RFC 3339, "YYYY-MM-DD HH:MM:SS[.f][tz]", "YYYY-MM-DDTHH:MM", "YYYY-MM-DD"); nullopt when invalid.
+// (RFC 3339, "YYYY-MM-DD HH:MM:SS[.f][tz]", "YYYY-MM-DDTHH:MM", "YYYY-MM-DD"); nullopt when
+// invalid.
 std::optional<int64_t> ParseDatetimeMicros(std::string_view text);
 
 }  // namespace quiver::engine

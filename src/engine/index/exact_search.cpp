@@ -39,9 +39,8 @@ void TopK::Push(const Candidate& c) {
 }
 
 std::vector<Candidate> TopK::Take() {
-  std::sort(heap_.begin(), heap_.end(), [this](const auto& a, const auto& b) {
-    return Better(a, b);
-  });
+  std::sort(heap_.begin(), heap_.end(),
+            [this](const auto& a, const auto& b) { return Better(a, b); });
   return std::move(heap_);
 }
 

@@ -87,7 +87,7 @@ class Segment {
  private:
   struct Column {
     uint32_t dim = 0;
-    std::vector<float> data;      // size() * dim floats
+    std::vector<float> data;       // size() * dim floats
     std::vector<uint8_t> present;  // per offset
   };
 

@@ -20,15 +20,15 @@ class Value {
   enum class Type { kNull, kBool, kInt, kDouble, kString, kArray, kObject };
 
   Value() = default;
-  Value(std::nullptr_t) {}                                // NOLINT
-  Value(bool b) : v_(b) {}                                // NOLINT
-  Value(int64_t i) : v_(i) {}                             // NOLINT
-  Value(int i) : v_(static_cast<int64_t>(i)) {}           // NOLINT
-  Value(double d) : v_(d) {}                              // NOLINT
-  Value(std::string s) : v_(std::move(s)) {}              // NOLINT
-  Value(const char* s) : v_(std::string(s)) {}            // NOLINT
-  Value(Array a) : v_(std::move(a)) {}                    // NOLINT
-  Value(Object o) : v_(std::move(o)) {}                   // NOLINT
+  Value(std::nullptr_t) {}                       // NOLINT
+  Value(bool b) : v_(b) {}                       // NOLINT
+  Value(int64_t i) : v_(i) {}                    // NOLINT
+  Value(int i) : v_(static_cast<int64_t>(i)) {}  // NOLINT
+  Value(double d) : v_(d) {}                     // NOLINT
+  Value(std::string s) : v_(std::move(s)) {}     // NOLINT
+  Value(const char* s) : v_(std::string(s)) {}   // NOLINT
+  Value(Array a) : v_(std::move(a)) {}           // NOLINT
+  Value(Object o) : v_(std::move(o)) {}          // NOLINT
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -42,7 +42,9 @@ class Value {
 
   bool as_bool() const { return std::get<bool>(v_); }
   int64_t as_int() const { return std::get<int64_t>(v_); }
-  double as_double() const { return is_int() ? static_cast<double>(as_int()) : std::get<double>(v_); }
+  double as_double() const {
+    return is_int() ? static_cast<double>(as_int()) : std::get<double>(v_);
+  }
   const std::string& as_string() const { return std::get<std::string>(v_); }
   const Array& as_array() const { return std::get<Array>(v_); }
   Array& as_array() { return std::get<Array>(v_); }
