@@ -22,7 +22,8 @@ void RegisterCollectionRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/collections/{collection_name}", [&ctx](std::shared_ptr<Call> call) {
     auto c = CollectionOrFail(ctx, *call);
     if (!c) return;
-    call->Ok(wire::RenderCollectionInfo(c->Info(), "green"));
+    // yellow while the optimizer has work (indexing, vacuum), green when done — as Qdrant.
+    call->Ok(wire::RenderCollectionInfo(c->Info(), c->OptimizationPending() ? "yellow" : "green"));
   });
   router.Add("GET", "/collections/{collection_name}/exists", [&ctx](std::shared_ptr<Call> call) {
     bool exists = ctx.catalog->Get(call->Param("collection_name")).ok();

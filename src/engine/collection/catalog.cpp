@@ -269,8 +269,33 @@ base::Status Catalog::LoadAliases() {
   return base::Status::Ok();
 }
 
-void Catalog::StartFlusher() {
+void Catalog::StartFlusher(int optimizer_threads) {
+  if (optimizer_threads <= 0) {
+    optimizer_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
   flusher_ = std::thread([this] { FlusherLoop(); });
+  optimizer_ = std::thread([this, optimizer_threads] { OptimizerLoop(optimizer_threads); });
+}
+
+std::vector<std::shared_ptr<Collection>> Catalog::All() const {
+  std::shared_lock l(mu_);
+  std::vector<std::shared_ptr<Collection>> all;
+  for (const auto& [n, c] : collections_) all.push_back(c);
+  return all;
+}
+
+void Catalog::OptimizerLoop(int threads) {
+  std::unique_lock lock(flusher_mu_);
+  while (!stop_) {
+    lock.unlock();
+    bool worked = false;
+    for (const auto& c : All()) {
+      if (stop_) break;
+      worked = c->OptimizeStep(threads, &stop_) || worked;
+    }
+    lock.lock();
+    if (!worked) flusher_cv_.wait_for(lock, std::chrono::milliseconds(500));
+  }
 }
 
 void Catalog::FlusherLoop() {
@@ -299,6 +324,7 @@ base::Status Catalog::Close() {
   }
   flusher_cv_.notify_all();
   if (flusher_.joinable()) flusher_.join();
+  if (optimizer_.joinable()) optimizer_.join();
   std::vector<std::shared_ptr<Collection>> all;
   {
     std::shared_lock l(mu_);

@@ -52,8 +52,9 @@ class Catalog {
   std::vector<std::pair<std::string, std::string>> ListAliases(
       const std::optional<std::string>& collection) const;
 
-  // Starts the background thread that checkpoints collections (WAL size, idle time).
-  void StartFlusher();
+  // Starts the background threads: the flusher that checkpoints collections (WAL size, idle time)
+  // and the optimizer that indexes and vacuums segments with `optimizer_threads` threads.
+  void StartFlusher(int optimizer_threads = 0);
   // Stops the flusher, syncs and checkpoints every collection.
   base::Status Close();
 
@@ -64,6 +65,8 @@ class Catalog {
   base::Status SaveAliases();
   base::Status LoadAliases();
   void FlusherLoop();
+  void OptimizerLoop(int threads);
+  std::vector<std::shared_ptr<Collection>> All() const;
 
   base::FileSystem* fs_;
   std::string storage_path_;
@@ -73,9 +76,10 @@ class Catalog {
   std::mutex create_mu_;                        // serializes create / delete
 
   std::thread flusher_;
+  std::thread optimizer_;
   std::mutex flusher_mu_;
   std::condition_variable flusher_cv_;
-  bool stop_ = false;
+  std::atomic<bool> stop_{false};
 };
 
 }  // namespace quiver::engine

@@ -236,8 +236,12 @@ void Collection::WhenDurable(uint64_t op_id, Wal::DoneFn done) {
 
 Segment& Collection::Appendable() {
   Segment* last = segments_.empty() ? nullptr : segments_.back().get();
-  if (!last || last->sealed() || last->size() >= kSealPoints ||
-      last->vector_bytes() >= kSealVectorBytes) {
+  // Qdrant's max_segment_size (KB) caps segments below the built-in bound.
+  uint64_t max_bytes = kSealVectorBytes;
+  if (const auto& kb = config_.optimizer_config.max_segment_size) {
+    max_bytes = std::min<uint64_t>(max_bytes, std::max<uint64_t>(*kb, 1) * 1024);
+  }
+  if (!last || last->sealed() || last->size() >= kSealPoints || last->vector_bytes() >= max_bytes) {
     if (last) last->Seal();
     segments_.push_back(std::make_unique<Segment>(next_segment_id_++, Specs()));
   }
@@ -360,6 +364,9 @@ base::Result<uint64_t> Collection::CreatePayloadIndex(const std::string& field,
     payload_indexes_ = old;
     return st;
   }
+  for (auto& seg : segments_) {
+    if (seg->sealed()) seg->BuildFieldIndex(field, params.type);
+  }
   return last_op_;
 }
 
@@ -372,6 +379,7 @@ base::Result<uint64_t> Collection::DeletePayloadIndex(const std::string& field) 
     payload_indexes_ = old;
     return st;
   }
+  for (auto& seg : segments_) seg->DropFieldIndex(field);
   return last_op_;
 }
 

@@ -18,6 +18,7 @@
 #include "base/status.h"
 #include "engine/collection/collection_config.h"
 #include "engine/collection/operation.h"
+#include "engine/index/exact_search.h"
 #include "engine/segment/segment.h"
 #include "engine/wal/wal.h"
 
@@ -82,6 +83,16 @@ struct PayloadFieldInfo {
   uint64_t points = 0;
 };
 
+// What /metrics reports per collection: cheap to gather (O(segments), nothing per point).
+struct CollectionStats {
+  uint64_t points = 0;
+  std::map<std::string, uint64_t> segments_by_state;  // "appendable", "sealed", "indexed"
+  uint64_t optimizations_queued = 0;   // segments waiting for an index build or vacuum
+  uint64_t optimizations_running = 0;
+  uint64_t wal_bytes = 0;
+  std::string status = "green";  // "yellow" while optimizations are queued or running
+};
+
 struct CollectionInfo {
   uint64_t points_count = 0;
   uint64_t indexed_vectors_count = 0;
@@ -130,8 +141,18 @@ class Collection {
   base::Result<ScrollResult> Scroll(const ScrollRequest& req) const;
   base::Result<uint64_t> Count(const std::optional<Filter>& filter) const;
   CollectionInfo Info() const;
+  // Counts for monitoring, under the shared lock only briefly (collection_stats.cpp).
+  CollectionStats Stats() const;
   // The stored vector `name` of point `id` (for query by id and recommend); NotFound otherwise.
   base::Result<std::vector<float>> VectorOf(const PointId& id, const std::string& name) const;
+
+  // Optimizer (collection_optimizer.cpp). Runs at most one optimization (index build of a sealed
+  // segment, or vacuum of one with many deletions) with `threads` threads, outside the write lock
+  // except for a short swap; returns whether it did one. Reads and writes go on meanwhile.
+  // `cancel` (may be null) aborts a running build at shutdown.
+  bool OptimizeStep(int threads, const std::atomic<bool>* cancel = nullptr);
+  // Whether an optimization is running or waiting (collection status yellow).
+  bool OptimizationPending() const;
 
   // Persists a checkpoint (segments + meta) and truncates the WAL (collection_store.cpp).
   base::Status Checkpoint();
@@ -164,6 +185,14 @@ class Collection {
   bool MatchesFilter(const Filter& f, const Location& loc) const;
   Record MakeRecord(const Location& loc, const PayloadSelector& wp, const VectorSelector& wv) const;
 
+  bool NeedsIndex(const Segment& s) const;
+  bool AppendableReadyToSeal() const;
+  bool NeedsVacuum(const Segment& s) const;
+  // Searches one segment into `top` (exact or through its index, chosen per segment).
+  void SearchSegment(const Segment& seg, const SearchRequest& req, const float* query,
+                     const VectorParams& params, TopK& top,
+                     const std::vector<PointId>& exclude) const;
+
   // Persistence (collection_store.cpp).
   base::Status WriteMeta(uint64_t checkpoint_op);
   base::Status Load();
@@ -182,15 +211,18 @@ class Collection {
   std::unique_ptr<Wal> wal_;
   uint64_t last_op_ = 0;
   uint64_t checkpoint_op_ = 0;
-  uint64_t next_segment_id_ = 1;
+  std::atomic<uint64_t> next_segment_id_{1};
   uint64_t generation_ = 0;
   struct SegmentFiles {
     std::string data;     // file holding the segment's data (with deletions as of then)
     std::string deletes;  // newer deletion bitmap, or ""
+    std::map<std::string, std::string> indexes;  // vector name → HNSW file
   };
   std::map<uint64_t, SegmentFiles> segment_files_;
   std::chrono::steady_clock::time_point last_write_;
   std::mutex checkpoint_mu_;
+  std::atomic<bool> optimizing_{false};
+  std::mutex optimize_mu_;  // one optimization at a time
 };
 
 }  // namespace quiver::engine

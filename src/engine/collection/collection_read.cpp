@@ -153,42 +153,12 @@ base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) c
   }
   std::vector<float> query = req.vector;
   if (params.distance == Distance::kCosine) Normalize(query.data(), query.size());
-  const size_t dim = params.size;
   TopK top(params.distance, req.limit + req.offset, req.score_threshold);
   std::vector<PointId> exclude = req.exclude_ids;
   std::sort(exclude.begin(), exclude.end());
-  std::vector<float> scores;
   for (const auto& seg : segments_) {
-    const uint32_t n = seg->size();
     if (seg->live_count() == 0) continue;
-    if (!req.filter) {
-      // Score blocks of contiguous rows with one kernel dispatch each.
-      constexpr uint32_t kBlock = 1024;
-      scores.resize(kBlock);
-      for (uint32_t start = 0; start < n; start += kBlock) {
-        uint32_t count = std::min(kBlock, n - start);
-        const float* rows = seg->RawColumn(req.vector_name) + size_t(start) * dim;
-        ScoreMany(params.distance, query.data(), rows, count, dim, scores.data());
-        for (uint32_t k = 0; k < count; ++k) {
-          uint32_t i = start + k;
-          if (seg->IsDeleted(i) || !seg->HasVector(i, req.vector_name)) continue;
-          if (!top.Admits(scores[k])) continue;
-          if (!exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg->IdAt(i)))
-            continue;
-          top.Push({scores[k], seg->IdAt(i), seg.get(), i});
-        }
-      }
-      continue;
-    }
-    for (uint32_t i = 0; i < n; ++i) {
-      if (seg->IsDeleted(i)) continue;
-      const float* v = seg->VectorAt(i, req.vector_name);
-      if (!v) continue;
-      if (!exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg->IdAt(i)))
-        continue;
-      if (!MatchesFilter(*req.filter, Location{seg.get(), i})) continue;
-      top.Push({Score(params.distance, query.data(), v, dim), seg->IdAt(i), seg.get(), i});
-    }
+    SearchSegment(*seg, req, query.data(), params, top, exclude);
   }
   std::vector<Candidate> best = top.Take();
   std::vector<Record> out;
@@ -200,6 +170,88 @@ base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) c
     out.push_back(std::move(r));
   }
   return out;
+}
+
+// The query planner of one segment, as Qdrant's: a filter whose matches are fewer than
+// full_scan_threshold (KB of vectors) is scored exactly over its matches; otherwise the HNSW graph is
+// searched with the filter (and deletions) as a predicate over offsets. Segments without an index
+// (the appendable one, small ones) and `exact` requests are scanned.
+void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, const float* query,
+                               const VectorParams& params, TopK& top,
+                               const std::vector<PointId>& exclude) const {
+  const uint32_t n = seg.size();
+  const size_t dim = params.size;
+  const std::string& name = req.vector_name;
+  auto excluded = [&](uint32_t i) {
+    return !exclude.empty() && std::binary_search(exclude.begin(), exclude.end(), seg.IdAt(i));
+  };
+  std::vector<uint8_t> allowed;
+  uint64_t allowed_count = 0;
+  if (req.filter) {
+    // Candidates from payload indexes when the filter's `must` has indexed fields (cardinality
+    // without reading every payload); the whole filter is checked on each candidate.
+    allowed.assign(n, 0);
+    auto check = [&](uint32_t i) {
+      if (seg.IsDeleted(i) || !seg.HasVector(i, name)) return;
+      Segment::View view(seg, i);
+      if (engine::MatchesFilter(*req.filter, view)) {
+        allowed[i] = 1;
+        ++allowed_count;
+      }
+    };
+    if (auto candidates = seg.IndexedCandidates(*req.filter)) {
+      for (uint32_t i : *candidates) check(i);
+    } else {
+      for (uint32_t i = 0; i < n; ++i) check(i);
+    }
+    if (allowed_count == 0) return;
+  }
+  const HnswIndex* index = req.exact ? nullptr : seg.Index(name);
+  if (index) {
+    HnswConfig h = config_.hnsw_config;
+    if (params.hnsw_config && params.hnsw_config->full_scan_threshold) {
+      h.full_scan_threshold = *params.hnsw_config->full_scan_threshold;
+    }
+    if (params.hnsw_config && params.hnsw_config->ef_construct) {
+      h.ef_construct = *params.hnsw_config->ef_construct;
+    }
+    const uint64_t full_scan_points = h.full_scan_threshold * 1024 / (dim * sizeof(float));
+    if (!req.filter || allowed_count >= full_scan_points) {
+      std::function<bool(uint32_t)> accept = [&](uint32_t i) {
+        if (req.filter ? !allowed[i] : seg.IsDeleted(i)) return false;
+        return !excluded(i);
+      };
+      bool need_accept = req.filter || seg.deleted_count() > 0 || !exclude.empty();
+      size_t k = req.limit + req.offset;
+      size_t ef = req.hnsw_ef ? *req.hnsw_ef : h.ef_construct;
+      for (const auto& [score, off] : index->Search(query, k, ef, need_accept ? &accept : nullptr)) {
+        top.Push({score, seg.IdAt(off), &seg, off});
+      }
+      return;
+    }
+  }
+  if (req.filter) {
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!allowed[i] || excluded(i)) continue;
+      top.Push({Score(params.distance, query, seg.VectorAt(i, name), dim), seg.IdAt(i), &seg, i});
+    }
+    return;
+  }
+  // Score blocks of contiguous rows with one kernel dispatch each.
+  constexpr uint32_t kBlock = 1024;
+  float scores[kBlock];
+  const float* column = seg.RawColumn(name);
+  for (uint32_t start = 0; start < n; start += kBlock) {
+    uint32_t count = std::min(kBlock, n - start);
+    ScoreMany(params.distance, query, column + size_t(start) * dim, count, dim, scores);
+    for (uint32_t k = 0; k < count; ++k) {
+      uint32_t i = start + k;
+      if (!top.Admits(scores[k]) || seg.IsDeleted(i) || !seg.HasVector(i, name) || excluded(i)) {
+        continue;
+      }
+      top.Push({scores[k], seg.IdAt(i), &seg, i});
+    }
+  }
 }
 
 base::Result<ScrollResult> Collection::Scroll(const ScrollRequest& req) const {
@@ -278,7 +330,11 @@ CollectionInfo Collection::Info() const {
   std::shared_lock lock(mu_);
   CollectionInfo info;
   info.points_count = index_.size();
-  info.indexed_vectors_count = 0;  // no approximate index yet: every segment is searched exactly
+  for (const auto& seg : segments_) {
+    for (const auto& [name, idx] : seg->indexes()) {
+      info.indexed_vectors_count += idx->indexed_count() - std::min(idx->indexed_count(), seg->deleted_count());
+    }
+  }
   info.segments_count = std::max<size_t>(segments_.size(), 1);
   info.config = config_;
   for (const auto& [field, params] : payload_indexes_) {

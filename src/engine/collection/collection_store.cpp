@@ -47,11 +47,14 @@ base::Status Collection::WriteMeta(uint64_t checkpoint_op) {
     e.Set("id", Value(I(id)));
     e.Set("data", Value(files.data));
     e.Set("deletes", Value(files.deletes));
+    Value idx{Object{}};
+    for (const auto& [vname, file] : files.indexes) idx.Set(vname, Value(file));
+    e.Set("indexes", std::move(idx));
     segs.push_back(std::move(e));
   }
   root.Set("segments", Value(std::move(segs)));
   root.Set("checkpoint_op", Value(I(checkpoint_op)));
-  root.Set("next_segment_id", Value(I(next_segment_id_)));
+  root.Set("next_segment_id", Value(I(next_segment_id_.load())));
   root.Set("generation", Value(I(generation_)));
 
   base::ByteWriter w;
@@ -142,6 +145,23 @@ base::Status Collection::Load() {
         base::Status st = seg.value()->ApplyDeletes(del.value());
         if (!st.ok()) return base::Status::Corruption(dpath + ": " + st.message());
       }
+      if (const Value* idx = e.Find("indexes"); idx && idx->is_object()) {
+        for (const auto& [vname, file] : idx->as_object()) {
+          if (!file.is_string() || !specs.count(vname)) {
+            return base::Status::Corruption(path + ": bad index entry for vector `" + vname + "`");
+          }
+          std::string ipath = dir_ + "/segments/" + file.as_string();
+          auto bytes = fs_->ReadFile(ipath);
+          if (!bytes.ok()) return base::Status::Corruption(ipath + ": " + bytes.status().message());
+          const VectorSpec& spec = specs.at(vname);
+          auto graph = HnswIndex::Deserialize(bytes.value(), seg.value()->RawColumn(vname),
+                                              seg.value()->size(), spec.dim, spec.distance);
+          if (!graph.ok()) return base::Status::Corruption(ipath + ": " + graph.status().message());
+          seg.value()->SetIndex(vname, std::move(graph.value()));
+          files.indexes[vname] = file.as_string();
+        }
+        seg.value()->MarkIndexPersisted();
+      }
       seg.value()->MarkPersisted();
       segment_files_[id] = files;
       segments_.push_back(std::move(seg.value()));
@@ -149,6 +169,10 @@ base::Status Collection::Load() {
   }
   std::sort(segments_.begin(), segments_.end(),
             [](const auto& a, const auto& b) { return a->id() < b->id(); });
+  for (auto& seg : segments_) {
+    if (!seg->sealed()) continue;
+    for (const auto& [key, p] : payload_indexes_) seg->BuildFieldIndex(key, p.type);
+  }
   for (auto& seg : segments_) {
     for (uint32_t i = 0; i < seg->size(); ++i) {
       if (seg->IsDeleted(i)) continue;
@@ -193,25 +217,38 @@ base::Status Collection::Load() {
 }
 
 base::Status Collection::CheckpointLocked() {
-  bool dirty = last_op_ != checkpoint_op_;
-  for (const auto& seg : segments_) dirty = dirty || seg->data_dirty() || seg->deletes_dirty();
+  bool dirty = last_op_ != checkpoint_op_ || segment_files_.size() != segments_.size();
+  for (const auto& seg : segments_) {
+    dirty = dirty || seg->data_dirty() || seg->deletes_dirty() || seg->index_dirty();
+  }
   if (!dirty) return base::Status::Ok();
   QUIVER_RETURN_IF_ERROR(wal_->SyncNow());
   const uint64_t gen = generation_ + 1;
-  auto new_files = segment_files_;
+  // Built from the live segments only: segments replaced by the optimizer drop out here.
+  std::map<uint64_t, SegmentFiles> new_files;
   for (const auto& seg : segments_) {
     std::string stem = std::to_string(seg->id()) + "-" + std::to_string(gen);
-    if (seg->data_dirty() || !new_files.count(seg->id())) {
-      std::string file = stem + ".dat";
+    auto known = segment_files_.find(seg->id());
+    SegmentFiles files = known == segment_files_.end() ? SegmentFiles{} : known->second;
+    if (seg->data_dirty() || known == segment_files_.end()) {
+      files = SegmentFiles{stem + ".dat", "", {}};
       QUIVER_RETURN_IF_ERROR(
-          fs_->WriteFileAtomic(dir_ + "/segments/" + file, seg->SerializeData()));
-      new_files[seg->id()] = SegmentFiles{file, ""};
+          fs_->WriteFileAtomic(dir_ + "/segments/" + files.data, seg->SerializeData()));
     } else if (seg->deletes_dirty()) {
-      std::string file = stem + ".del";
+      files.deletes = stem + ".del";
       QUIVER_RETURN_IF_ERROR(
-          fs_->WriteFileAtomic(dir_ + "/segments/" + file, seg->SerializeDeletes()));
-      new_files[seg->id()].deletes = file;
+          fs_->WriteFileAtomic(dir_ + "/segments/" + files.deletes, seg->SerializeDeletes()));
     }
+    if (seg->index_dirty() || files.indexes.size() != seg->indexes().size()) {
+      files.indexes.clear();
+      int k = 0;
+      for (const auto& [vname, graph] : seg->indexes()) {
+        std::string file = stem + "-" + std::to_string(k++) + ".hnsw";
+        QUIVER_RETURN_IF_ERROR(fs_->WriteFileAtomic(dir_ + "/segments/" + file, graph->Serialize()));
+        files.indexes[vname] = file;
+      }
+    }
+    new_files[seg->id()] = files;
   }
   auto old_files = segment_files_;
   segment_files_ = new_files;
@@ -221,14 +258,20 @@ base::Status Collection::CheckpointLocked() {
     segment_files_ = old_files;
     return st;
   }
-  for (auto& seg : segments_) seg->MarkPersisted();
+  for (auto& seg : segments_) {
+    seg->MarkPersisted();
+    seg->MarkIndexPersisted();
+  }
   QUIVER_RETURN_IF_ERROR(wal_->TruncateUpTo(checkpoint_op_));
   // Files no checkpoint refers to any more.
   auto names = fs_->ListDir(dir_ + "/segments");
   if (names.ok()) {
     for (const auto& n : names.value()) {
       bool used = false;
-      for (const auto& [id, f] : segment_files_) used = used || f.data == n || f.deletes == n;
+      for (const auto& [id, f] : segment_files_) {
+        used = used || f.data == n || f.deletes == n;
+        for (const auto& [vname, file] : f.indexes) used = used || file == n;
+      }
       if (!used) (void)fs_->Remove(dir_ + "/segments/" + n);
     }
   }

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
+#include <set>
 
 #include "engine/collection/catalog.h"
 #include "engine/collection/query.h"
@@ -122,6 +125,153 @@ TEST_F(CollectionTest, CatalogAliasesSurviveReopen) {
   EXPECT_TRUE(cat.value()->DeleteCollection("books").value());
   EXPECT_FALSE(cat.value()->Get("library").ok());
   EXPECT_FALSE(cat.value()->DeleteCollection("books").value());
+}
+
+TEST_F(CollectionTest, OptimizerIndexesSealedSegmentsAndSearchStaysRight) {
+  // Segments of 96 KB (6,144 points of 4 floats); the sealed ones (96 KB) pass the 64 KB indexing
+  // threshold, the 1,856-point appendable rest (29 KB) does not.
+  config_.optimizer_config.max_segment_size = 96;
+  config_.optimizer_config.indexing_threshold = 64;
+  config_.vectors[""].distance = Distance::kEuclid;
+  std::mt19937 rng(1);
+  std::normal_distribution<float> g(0, 1);
+  auto make = [&](int from, int to) {
+    UpsertOp op;
+    for (int i = from; i < to; ++i) {
+      PointStruct p;
+      p.id = PointId::Num(i);
+      int cluster = i % 20;
+      p.vectors[""] = {cluster + 0.1f * g(rng), -cluster + 0.1f * g(rng), 0.1f * g(rng), 1};
+      Value payload{Object{}};
+      payload.Set("group", Value("g" + std::to_string(i % 50)));
+      p.payload = payload;
+      op.points.push_back(p);
+    }
+    return op;
+  };
+  {
+    auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c.value()->Update(make(0, 8000)).ok());
+    ASSERT_TRUE(c.value()->CreatePayloadIndex("group", {"keyword", ""}).ok());
+    EXPECT_TRUE(c.value()->OptimizationPending());
+    ASSERT_TRUE(c.value()->Update(DeletePointsOp{{{PointId::Num(7)}, std::nullopt}}).ok());
+    EXPECT_TRUE(c.value()->OptimizeStep(2));
+    EXPECT_FALSE(c.value()->OptimizationPending());
+    EXPECT_FALSE(c.value()->OptimizeStep(2));
+    EXPECT_GT(c.value()->Info().indexed_vectors_count, 6000u);
+    // A delete after indexing is masked; graph and exact search agree on clustered data.
+    ASSERT_TRUE(c.value()->Update(DeletePointsOp{{{PointId::Num(27)}, std::nullopt}}).ok());
+    size_t agree = 0, total = 0;
+    for (int q = 0; q < 20; ++q) {
+      SearchRequest req;
+      req.vector = {q + 0.05f, -q - 0.05f, 0, 1};
+      req.limit = 10;
+      auto approx = c.value()->Search(req);
+      req.exact = true;
+      auto exact = c.value()->Search(req);
+      ASSERT_TRUE(approx.ok() && exact.ok());
+      std::set<PointId> truth;
+      for (const auto& r : exact.value()) truth.insert(r.id);
+      for (const auto& r : approx.value()) {
+        EXPECT_NE(r.id, PointId::Num(7));
+        EXPECT_NE(r.id, PointId::Num(27));
+        agree += truth.count(r.id);
+      }
+      total += exact.value().size();
+    }
+    EXPECT_GE(double(agree) / double(total), 0.95);
+    // A 2% filter answered from the keyword index gives exactly the exact-search answer.
+    SearchRequest req;
+    req.vector = {3, -3, 0, 1};
+    req.limit = 10;
+    Filter f;
+    FieldCondition fc;
+    fc.key = "group";
+    fc.cond = MatchValue{Value("g7")};
+    f.must.push_back(Condition{fc});
+    req.filter = f;
+    req.with_payload.mode = PayloadSelector::Mode::kAll;
+    auto filtered = c.value()->Search(req);
+    req.exact = true;
+    auto filtered_exact = c.value()->Search(req);
+    ASSERT_TRUE(filtered.ok() && filtered_exact.ok());
+    ASSERT_EQ(filtered.value().size(), 10u);
+    for (size_t i = 0; i < 10; ++i) {
+      EXPECT_EQ(*filtered.value()[i].payload->Find("group"), Value("g7"));
+      EXPECT_EQ(filtered.value()[i].id, filtered_exact.value()[i].id);
+    }
+    ASSERT_TRUE(c.value()->Checkpoint().ok());
+  }
+  // The graph is persisted and loaded back, not rebuilt.
+  auto c = Collection::Open(fs_, dir_ + "/c", "c");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_FALSE(c.value()->OptimizationPending());
+  EXPECT_GT(c.value()->Info().indexed_vectors_count, 6000u);
+  EXPECT_EQ(c.value()->Count(std::nullopt).value(), 7998u);
+}
+
+// Writers, readers, the optimizer and checkpoints at the same time: every search must succeed and
+// return live points only, and the final state must hold every write.
+TEST_F(CollectionTest, ConcurrentWritesSearchesOptimizationAndCheckpoints) {
+  config_.optimizer_config.indexing_threshold = 1;  // KB: every sealed segment gets a graph
+  config_.optimizer_config.max_segment_size = 64;    // KB: 4,096 points per segment
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  std::shared_ptr<Collection> c = std::move(created.value());
+  ASSERT_TRUE(c->CreatePayloadIndex("n", {"integer", ""}).ok());
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::thread writer([&] {
+    for (int round = 0; round < 6; ++round) {
+      if (!c->Update(Points(round * 5000, (round + 1) * 5000)).ok()) ++failures;
+      // Rewrites and deletes of points that may sit in sealed segments being optimized.
+      if (!c->Update(Points(round * 1000, round * 1000 + 300)).ok()) ++failures;
+      if (!c->Update(DeletePointsOp{{{PointId::Num(round * 7)}, std::nullopt}}).ok()) ++failures;
+    }
+    done = true;
+  });
+  std::thread optimizer([&] {
+    while (!done) {
+      if (!c->OptimizeStep(1)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  std::thread checkpointer([&] {
+    while (!done) {
+      if (!c->Checkpoint().ok()) ++failures;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  int searches = 0;
+  while (!done) {
+    SearchRequest req;
+    req.vector = {float(searches % 1000), 1, 0, 0};
+    req.limit = 5;
+    if (searches % 2) {
+      Filter f;
+      FieldCondition fc;
+      fc.key = "n";
+      fc.cond = RangeCondition{std::nullopt, std::nullopt, 100.0, 20000.0, false};
+      f.must.push_back(Condition{fc});
+      req.filter = f;
+    }
+    auto r = c->Search(req);
+    if (!r.ok()) ++failures;
+    ++searches;
+  }
+  writer.join();
+  optimizer.join();
+  checkpointer.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(searches, 0);
+  while (c->OptimizeStep(1)) {
+  }
+  EXPECT_EQ(c->Count(std::nullopt).value(), 30000u - 6u);  // ids 0, 7, ..., 35 deleted
+  ASSERT_TRUE(c->Checkpoint().ok());
+  c.reset();
+  auto reopened = Collection::Open(fs_, dir_ + "/c", "c");
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  EXPECT_EQ(reopened.value()->Count(std::nullopt).value(), 30000u - 6u);
 }
 
 }  // namespace

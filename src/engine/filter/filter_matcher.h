@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "engine/filter/filter.h"
+#include "engine/payload/datetime.h"
 
 namespace quiver::engine {
 
@@ -27,9 +28,5 @@ class PointView {
 //   array containing null is NOT null: only an explicit null value).
 bool MatchesFilter(const Filter& filter, const PointView& point);
 
-// Datetime text → microseconds since the epoch (UTC), accepting the formats Qdrant accepts
-// (RFC 3339, "YYYY-MM-DD HH:MM:SS[.f][tz]", "YYYY-MM-DDTHH:MM", "YYYY-MM-DD"); nullopt when
-// invalid.
-std::optional<int64_t> ParseDatetimeMicros(std::string_view text);
 
 }  // namespace quiver::engine

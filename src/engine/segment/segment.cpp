@@ -1,5 +1,6 @@
 #include "engine/segment/segment.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace quiver::engine {
@@ -28,6 +29,61 @@ const float* Segment::VectorAt(uint32_t off, std::string_view name) const {
 const float* Segment::RawColumn(std::string_view name) const {
   auto it = columns_.find(name);
   return it == columns_.end() ? nullptr : it->second.data.data();
+}
+
+const uint8_t* Segment::RawPresence(std::string_view name) const {
+  auto it = columns_.find(name);
+  return it == columns_.end() ? nullptr : it->second.present.data();
+}
+
+const HnswIndex* Segment::Index(std::string_view name) const {
+  auto it = indexes_.find(name);
+  return it == indexes_.end() ? nullptr : it->second.get();
+}
+
+void Segment::SetIndex(const std::string& name, std::unique_ptr<HnswIndex> index) {
+  indexes_[name] = std::move(index);
+  index_dirty_ = true;
+}
+
+void Segment::BuildFieldIndex(const std::string& key, const std::string& type) {
+  static const Value kNone;
+  auto idx = FieldIndex::Build(key, type, size(), [this](uint32_t i) -> const Value& {
+    return deleted_[i] ? kNone : payloads_[i];
+  });
+  if (idx) {
+    field_indexes_[key] = std::move(idx);
+  } else {
+    field_indexes_.erase(key);
+  }
+}
+
+const FieldIndex* Segment::FieldIndexFor(std::string_view key) const {
+  auto it = field_indexes_.find(key);
+  return it == field_indexes_.end() ? nullptr : it->second.get();
+}
+
+std::optional<std::vector<uint32_t>> Segment::IndexedCandidates(const Filter& filter) const {
+  if (field_indexes_.empty()) return std::nullopt;
+  std::optional<std::vector<uint32_t>> result;
+  for (const Condition& c : filter.must) {
+    const auto* fc = std::get_if<FieldCondition>(&c.c);
+    if (!fc) continue;
+    const FieldIndex* idx = FieldIndexFor(fc->key);
+    if (!idx) continue;
+    auto cand = idx->Candidates(*fc);
+    if (!cand) continue;
+    if (!result) {
+      result = std::move(cand);
+    } else {
+      std::vector<uint32_t> both;
+      std::set_intersection(result->begin(), result->end(), cand->begin(), cand->end(),
+                            std::back_inserter(both));
+      result = std::move(both);
+    }
+    if (result->empty()) break;
+  }
+  return result;
 }
 
 uint32_t Segment::Append(const PointId& id, uint64_t version, const NamedVectors& vectors,

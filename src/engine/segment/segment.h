@@ -7,12 +7,15 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "engine/filter/filter_matcher.h"
+#include "engine/index/hnsw_index.h"
+#include "engine/payload/field_index.h"
 #include "engine/types/distance.h"
 #include "engine/types/named_vectors.h"
 #include "engine/types/point_id.h"
@@ -34,7 +37,10 @@ class Segment {
   uint32_t size() const { return static_cast<uint32_t>(ids_.size()); }
   uint32_t live_count() const { return live_; }
   bool sealed() const { return sealed_; }
-  void Seal() { sealed_ = true; }
+  void Seal() {
+    sealed_ = true;
+    data_dirty_ = true;
+  }
   // Bytes of vector data held (for the sealing threshold).
   uint64_t vector_bytes() const;
 
@@ -49,6 +55,27 @@ class Segment {
   // The contiguous rows (size() * dim floats) of a vector column, absent rows zero-filled;
   // nullptr for an unknown name.
   const float* RawColumn(std::string_view name) const;
+  // Per offset: 1 when the point has vector `name`; nullptr for an unknown name.
+  const uint8_t* RawPresence(std::string_view name) const;
+
+  // Approximate index per vector name (sealed segments only; the vectors must not change after).
+  const HnswIndex* Index(std::string_view name) const;
+  void SetIndex(const std::string& name, std::unique_ptr<HnswIndex> index);
+  const std::map<std::string, std::unique_ptr<HnswIndex>, std::less<>>& indexes() const {
+    return indexes_;
+  }
+  bool index_dirty() const { return index_dirty_; }
+
+  // Payload field indexes (sealed segments; in memory, rebuilt on load).
+  void BuildFieldIndex(const std::string& key, const std::string& type);
+  void DropFieldIndex(const std::string& key) { field_indexes_.erase(key); }
+  const FieldIndex* FieldIndexFor(std::string_view key) const;
+  bool HasFieldIndex(std::string_view key) const { return field_indexes_.count(key) > 0; }
+  // Offsets that may match `filter`, from the field indexes of its `must` conditions (sorted);
+  // nullopt when no index applies. Callers re-check the whole filter on each candidate.
+  std::optional<std::vector<uint32_t>> IndexedCandidates(const Filter& filter) const;
+  void MarkIndexPersisted() { index_dirty_ = false; }
+  uint32_t deleted_count() const { return size() - live_; }
 
   // Appends a point (vectors already validated and normalized); returns its offset.
   uint32_t Append(const PointId& id, uint64_t version, const NamedVectors& vectors, Value payload);
@@ -102,6 +129,9 @@ class Segment {
   std::vector<uint8_t> deleted_;
   std::vector<Value> payloads_;
   std::map<std::string, Column, std::less<>> columns_;
+  std::map<std::string, std::unique_ptr<HnswIndex>, std::less<>> indexes_;
+  bool index_dirty_ = false;
+  std::map<std::string, std::unique_ptr<FieldIndex>, std::less<>> field_indexes_;
 };
 
 }  // namespace quiver::engine

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <future>
@@ -14,6 +15,7 @@
 
 #include "base/byte_io.h"
 #include "base/crc32c.h"
+#include "base/stats.h"
 
 namespace quiver::engine {
 namespace {
@@ -69,6 +71,44 @@ bool AllZero(std::string_view s) {
     if (c != 0) return false;
   }
   return true;
+}
+
+// Process-wide WAL statistics (all collections together), rendered on /metrics by observability/.
+struct WalStats {
+  base::Counter& appends;
+  base::Counter& bytes;
+  base::Counter& fsync_failures;
+  base::Histogram& fsync_seconds;
+};
+
+WalStats& Stats() {
+  static WalStats stats{
+      base::StatsRegistry::Global()
+          .Counter("quiver_wal_appends_total", "records appended to write-ahead logs")
+          .With({}),
+      base::StatsRegistry::Global()
+          .Counter("quiver_wal_appended_bytes_total", "bytes appended to write-ahead logs")
+          .With({}),
+      base::StatsRegistry::Global()
+          .Counter("quiver_wal_fsync_failures_total",
+                   "failed write-ahead log fsyncs (the log then refuses writes)")
+          .With({}),
+      base::StatsRegistry::Global()
+          .Histogram("quiver_wal_fsync_duration_seconds", "write-ahead log fsync latency",
+                     {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                      0.5, 1, 2.5, 5, 10})
+          .With({})};
+  return stats;
+}
+
+// file->Sync(), timed and counted.
+Status TimedSync(base::AppendFile& file) {
+  auto start = std::chrono::steady_clock::now();
+  Status st = file.Sync();
+  Stats().fsync_seconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (!st.ok()) Stats().fsync_failures.Inc();
+  return st;
 }
 
 enum class RecordCheck { kGood, kTorn, kBadCrc };
@@ -161,6 +201,8 @@ class WalImpl : public Wal {
     }
     last_op_ = op_id;
     current_has_records_ = true;
+    Stats().appends.Inc();
+    Stats().bytes.Inc(w.data().size());
     syncer_cv_.notify_one();
     return Status::Ok();
   }
@@ -243,7 +285,7 @@ class WalImpl : public Wal {
   // new file named `first_op`. On failure the current file stays current.
   Status RollLocked(uint64_t first_op) {
     if (current_) {
-      Status st = current_->Sync();
+      Status st = TimedSync(*current_);
       if (!st.ok()) {
         Break(st);
         return st;
@@ -283,7 +325,7 @@ class WalImpl : public Wal {
         uint64_t target = last_op_;
         std::shared_ptr<base::AppendFile> file = current_;
         lock.unlock();
-        Status st = file->Sync();
+        Status st = TimedSync(*file);
         lock.lock();
         if (st.ok()) {
           durable_op_ = std::max(durable_op_, target);

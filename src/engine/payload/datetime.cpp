@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-#include "engine/filter/filter_matcher.h"
+#include "engine/payload/datetime.h"
 
 namespace quiver::engine {
 

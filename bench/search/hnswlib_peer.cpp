@@ -1,0 +1,97 @@
+// Peer for the search benchmark: hnswlib 0.6.2 (Debian, header-only), compiled by us with -O3
+// -march=native, on the same data. Prints one JSON line.
+//   g++ -O3 -march=native -std=c++17 -fopenmp bench/search/hnswlib_peer.cpp -o /tmp/hnswlib_peer
+//   /tmp/hnswlib_peer DATA_DIR M EF_CONSTRUCT THREADS ef1,ef2,...
+#include <hnswlib/hnswlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+// Minimal .npy reader (little-endian, C order; float32 or int64).
+template <typename T>
+std::vector<T> LoadNpy(const std::string& path, size_t* rows, size_t* cols) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[6];
+  in.read(magic, 6);
+  uint8_t major, minor;
+  in.read(reinterpret_cast<char*>(&major), 1);
+  in.read(reinterpret_cast<char*>(&minor), 1);
+  uint32_t hlen = 0;
+  if (major == 1) {
+    uint16_t h;
+    in.read(reinterpret_cast<char*>(&h), 2);
+    hlen = h;
+  } else {
+    in.read(reinterpret_cast<char*>(&hlen), 4);
+  }
+  std::string header(hlen, ' ');
+  in.read(header.data(), hlen);
+  auto open = header.find('(');
+  auto comma = header.find(',', open);
+  auto close = header.find(')', open);
+  *rows = std::stoull(header.substr(open + 1, comma - open - 1));
+  std::string c = header.substr(comma + 1, close - comma - 1);
+  *cols = c.find_first_of("0123456789") == std::string::npos ? 1 : std::stoull(c);
+  std::vector<T> data(*rows * *cols);
+  in.read(reinterpret_cast<char*>(data.data()), data.size() * sizeof(T));
+  return data;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 6) {
+    std::cerr << "usage: hnswlib_peer DATA_DIR M EF_CONSTRUCT THREADS EFS\n";
+    return 2;
+  }
+  std::string dir = argv[1];
+  int m = std::stoi(argv[2]), efc = std::stoi(argv[3]), threads = std::stoi(argv[4]);
+  size_t n, dim, nq, qd, gq, gk;
+  auto base = LoadNpy<float>(dir + "/base.npy", &n, &dim);
+  auto queries = LoadNpy<float>(dir + "/queries.npy", &nq, &qd);
+  auto gt = LoadNpy<int64_t>(dir + "/gt.npy", &gq, &gk);
+  hnswlib::InnerProductSpace space(dim);
+  hnswlib::HierarchicalNSW<float> index(&space, n, m, efc, 42);
+  auto t0 = std::chrono::steady_clock::now();
+  index.addPoint(base.data(), 0);
+  std::atomic<size_t> next{1};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < n; i = next++) index.addPoint(base.data() + i * dim, i);
+    });
+  }
+  for (auto& t : pool) t.join();
+  double build = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::ostringstream out;
+  out << "{\"peer\":\"hnswlib-0.6.2\",\"n\":" << n << ",\"build_seconds\":" << build << ",\"runs\":[";
+  std::stringstream efs(argv[5]);
+  std::string tok;
+  bool first = true;
+  while (std::getline(efs, tok, ',')) {
+    index.setEf(std::stoul(tok));
+    size_t hits = 0;
+    auto q0 = std::chrono::steady_clock::now();
+    for (size_t q = 0; q < nq; ++q) {
+      auto res = index.searchKnn(queries.data() + q * dim, 10);
+      std::set<int64_t> truth(gt.begin() + q * gk, gt.begin() + q * gk + 10);
+      while (!res.empty()) {
+        hits += truth.count(static_cast<int64_t>(res.top().second));
+        res.pop();
+      }
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - q0).count();
+    out << (first ? "" : ",") << "{\"ef\":" << tok << ",\"recall\":" << double(hits) / (nq * 10.0)
+        << ",\"qps\":" << nq / secs << "}";
+    first = false;
+  }
+  out << "]}";
+  std::cout << out.str() << std::endl;
+  return 0;
+}

@@ -1,0 +1,292 @@
+#include "engine/index/hnsw_index.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <queue>
+#include <random>
+#include <thread>
+
+#include "base/byte_io.h"
+#include "base/crc32c.h"
+#include "engine/index/distance_kernels.h"
+
+namespace quiver::engine {
+
+struct HnswIndex::Locks {
+  explicit Locks(uint32_t n) : node(n) {}
+  std::vector<std::mutex> node;
+  std::mutex global;
+};
+
+namespace {
+
+// Per-thread visited marks with an epoch, so a search clears nothing.
+class Visited {
+ public:
+  void Reset(uint32_t n) {
+    if (marks_.size() < n) marks_.assign(n, 0);
+    if (++epoch_ == 0) {
+      std::fill(marks_.begin(), marks_.end(), 0);
+      epoch_ = 1;
+    }
+  }
+  bool TestAndSet(uint32_t i) {
+    if (marks_[i] == epoch_) return true;
+    marks_[i] = epoch_;
+    return false;
+  }
+
+ private:
+  std::vector<uint32_t> marks_;
+  uint32_t epoch_ = 0;
+};
+
+thread_local Visited tls_visited;
+
+}  // namespace
+
+float HnswIndex::Dist(const float* a, const float* b) const {
+  switch (distance_) {
+    case Distance::kCosine:
+    case Distance::kDot:
+      return -DotProduct(a, b, dim_);
+    case Distance::kEuclid:
+      return SquaredL2(a, b, dim_);
+    case Distance::kManhattan:
+      return L1Distance(a, b, dim_);
+  }
+  return 0;
+}
+
+uint32_t* HnswIndex::Links(uint32_t node, int level) {
+  if (level == 0) return links0_.data() + size_t(node) * (2 * params_.m + 1);
+  return upper_[node].data() + size_t(level - 1) * (params_.m + 1);
+}
+
+const uint32_t* HnswIndex::Links(uint32_t node, int level) const {
+  return const_cast<HnswIndex*>(this)->Links(node, level);
+}
+
+std::vector<HnswIndex::Cand> HnswIndex::SearchLayer(
+    const float* q, uint32_t entry, size_t ef, int level,
+    const std::function<bool(uint32_t)>* accept) const {
+  Visited& visited = tls_visited;
+  visited.Reset(n_);
+  // candidates: closest first; results: farthest first.
+  std::priority_queue<Cand, std::vector<Cand>, std::greater<>> candidates;
+  std::priority_queue<Cand> results;
+  float d = DistTo(q, entry);
+  visited.TestAndSet(entry);
+  candidates.push({d, entry});
+  if (!accept || (*accept)(entry)) results.push({d, entry});
+  float bound = results.empty() ? INFINITY : d;
+  std::vector<uint32_t> copy(MaxLinks(level) + 1);
+  while (!candidates.empty()) {
+    Cand c = candidates.top();
+    if (c.dist > bound && results.size() >= ef) break;
+    candidates.pop();
+    const uint32_t* links;
+    if (locks_) {
+      std::lock_guard lock(locks_->node[c.id]);
+      const uint32_t* src = Links(c.id, level);
+      std::copy(src, src + src[0] + 1, copy.begin());
+      links = copy.data();
+    } else {
+      links = Links(c.id, level);
+    }
+    uint32_t count = links[0];
+    for (uint32_t i = 1; i <= count; ++i) {
+      uint32_t nb = links[i];
+      if (visited.TestAndSet(nb)) continue;
+      float dn = DistTo(q, nb);
+      if (results.size() < ef || dn < bound) {
+        candidates.push({dn, nb});
+        if (!accept || (*accept)(nb)) {
+          results.push({dn, nb});
+          if (results.size() > ef) results.pop();
+        }
+        if (!results.empty()) bound = results.top().dist;
+      }
+    }
+  }
+  std::vector<Cand> out(results.size());
+  for (size_t i = out.size(); i-- > 0;) {
+    out[i] = results.top();
+    results.pop();
+  }
+  return out;  // closest first
+}
+
+// hnswlib's heuristic: keep a candidate only if it is closer to the query than to every kept one.
+void HnswIndex::SelectNeighbors(std::vector<Cand>& cands, size_t m) const {
+  if (cands.size() <= m) return;
+  std::sort(cands.begin(), cands.end());
+  std::vector<Cand> kept;
+  kept.reserve(m);
+  for (const Cand& c : cands) {
+    if (kept.size() >= m) break;
+    const float* cv = data_ + size_t(c.id) * dim_;
+    bool good = true;
+    for (const Cand& k : kept) {
+      if (Dist(cv, data_ + size_t(k.id) * dim_) < c.dist) {
+        good = false;
+        break;
+      }
+    }
+    if (good) kept.push_back(c);
+  }
+  cands = std::move(kept);
+}
+
+void HnswIndex::Insert(uint32_t node, int level) {
+  std::unique_lock global(locks_->global);
+  int max_level = max_level_;
+  uint32_t entry = entry_;
+  if (max_level < 0) {  // the first node
+    entry_ = node;
+    max_level_ = level;
+    return;
+  }
+  if (level <= max_level) global.unlock();
+  const float* q = data_ + size_t(node) * dim_;
+  uint32_t cur = entry;
+  float cur_d = DistTo(q, cur);
+  std::vector<uint32_t> copy(2 * params_.m + 1);
+  for (int l = max_level; l > level; --l) {
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      {
+        std::lock_guard lock(locks_->node[cur]);
+        const uint32_t* src = Links(cur, l);
+        std::copy(src, src + src[0] + 1, copy.begin());
+      }
+      for (uint32_t i = 1; i <= copy[0]; ++i) {
+        float d = DistTo(q, copy[i]);
+        if (d < cur_d) {
+          cur_d = d;
+          cur = copy[i];
+          changed = true;
+        }
+      }
+    }
+  }
+  for (int l = std::min(level, max_level); l >= 0; --l) {
+    std::vector<Cand> w = SearchLayer(q, cur, params_.ef_construct, l, nullptr);
+    cur = w.front().id;
+    SelectNeighbors(w, params_.m);
+    {
+      std::lock_guard lock(locks_->node[node]);
+      uint32_t* links = Links(node, l);
+      links[0] = static_cast<uint32_t>(w.size());
+      for (size_t i = 0; i < w.size(); ++i) links[i + 1] = w[i].id;
+    }
+    const size_t max_links = MaxLinks(l);
+    for (const Cand& c : w) {
+      std::lock_guard lock(locks_->node[c.id]);
+      uint32_t* links = Links(c.id, l);
+      if (links[0] < max_links) {
+        links[++links[0]] = node;
+        continue;
+      }
+      // Full: re-select among the old links and the new node.
+      const float* base = data_ + size_t(c.id) * dim_;
+      std::vector<Cand> all;
+      all.reserve(links[0] + 1);
+      all.push_back({Dist(base, q), node});
+      for (uint32_t i = 1; i <= links[0]; ++i) {
+        all.push_back({Dist(base, data_ + size_t(links[i]) * dim_), links[i]});
+      }
+      SelectNeighbors(all, max_links);
+      links[0] = static_cast<uint32_t>(all.size());
+      for (size_t i = 0; i < all.size(); ++i) links[i + 1] = all[i].id;
+    }
+  }
+  if (level > max_level) {  // still holding the global lock
+    entry_ = node;
+    max_level_ = level;
+  }
+}
+
+std::unique_ptr<HnswIndex> HnswIndex::Build(const float* data, const uint8_t* present, uint32_t n,
+                                            uint32_t dim, Distance distance,
+                                            const HnswParams& params) {
+  std::unique_ptr<HnswIndex> idx(new HnswIndex());
+  idx->data_ = data;
+  idx->n_ = n;
+  idx->dim_ = dim;
+  idx->distance_ = distance;
+  idx->params_ = params;
+  idx->params_.m = std::max<uint32_t>(params.m, 2);
+  const uint32_t m = idx->params_.m;
+  idx->levels_.assign(n, -1);
+  idx->links0_.assign(size_t(n) * (2 * m + 1), 0);
+  idx->upper_.resize(n);
+  std::mt19937_64 rng(params.seed);
+  std::uniform_real_distribution<double> uniform(std::nextafter(0.0, 1.0), 1.0);
+  const double ml = 1.0 / std::log(double(m));
+  std::vector<uint32_t> order;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (present && !present[i]) continue;
+    int level = std::min(30, static_cast<int>(-std::log(uniform(rng)) * ml));
+    idx->levels_[i] = static_cast<int8_t>(level);
+    if (level > 0) idx->upper_[i].assign(size_t(level) * (m + 1), 0);
+    order.push_back(i);
+  }
+  idx->indexed_ = static_cast<uint32_t>(order.size());
+  if (order.empty()) return idx;
+  idx->locks_ = std::make_shared<Locks>(n);
+  idx->Insert(order[0], idx->levels_[order[0]]);
+  std::atomic<size_t> next{1};
+  auto worker = [&] {
+    for (size_t i = next++; i < order.size(); i = next++) {
+      if (params.cancel && params.cancel->load(std::memory_order_relaxed)) return;
+      idx->Insert(order[i], idx->levels_[order[i]]);
+    }
+  };
+  int threads = std::max(1, params.threads);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  idx->locks_.reset();
+  if (params.cancel && params.cancel->load()) return nullptr;
+  return idx;
+}
+
+std::vector<std::pair<float, uint32_t>> HnswIndex::Search(
+    const float* query, size_t k, size_t ef, const std::function<bool(uint32_t)>* accept) const {
+  std::vector<std::pair<float, uint32_t>> out;
+  if (max_level_ < 0 || k == 0) return out;
+  uint32_t cur = entry_;
+  float cur_d = DistTo(query, cur);
+  for (int l = max_level_; l > 0; --l) {
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      const uint32_t* links = Links(cur, l);
+      for (uint32_t i = 1; i <= links[0]; ++i) {
+        float d = DistTo(query, links[i]);
+        if (d < cur_d) {
+          cur_d = d;
+          cur = links[i];
+          changed = true;
+        }
+      }
+    }
+  }
+  std::vector<Cand> found = SearchLayer(query, cur, std::max(ef, k), 0, accept);
+  for (size_t i = 0; i < found.size() && out.size() < k; ++i) {
+    float d = found[i].dist;
+    float score = d;
+    if (distance_ == Distance::kCosine || distance_ == Distance::kDot) score = -d;
+    if (distance_ == Distance::kEuclid) score = std::sqrt(std::max(0.0f, d));
+    out.emplace_back(score, found[i].id);
+  }
+  return out;
+}
+
+}  // namespace quiver::engine

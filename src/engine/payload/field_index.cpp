@@ -1,0 +1,73 @@
+#include "engine/payload/field_index.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/payload/datetime.h"
+
+namespace quiver::engine {
+
+std::optional<std::string> FieldIndex::Token(const Value& v) {
+  if (v.is_string()) return "s" + v.as_string();
+  if (v.is_int()) return "i" + std::to_string(v.as_int());
+  if (v.is_bool()) return std::string(v.as_bool() ? "b1" : "b0");
+  return std::nullopt;
+}
+
+void FieldIndex::Add(const Value& v, uint32_t offset) {
+  if (has_exact_) {
+    if (auto t = Token(v)) exact_[*t].push_back(offset);
+  }
+  if (has_numeric_) {
+    if (v.is_number()) {
+      numeric_.emplace_back(v.as_double(), offset);
+    } else if (type_ == "datetime" && v.is_string()) {
+      if (auto micros = ParseDatetimeMicros(v.as_string())) numeric_.emplace_back(double(*micros), offset);
+    }
+  }
+}
+
+namespace {
+
+std::vector<uint32_t> Union(std::vector<uint32_t> a) {
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  return a;
+}
+
+}  // namespace
+
+std::optional<std::vector<uint32_t>> FieldIndex::Candidates(const FieldCondition& cond) const {
+  if (cond.is_empty || cond.is_null) return std::nullopt;
+  if (const auto* m = std::get_if<MatchValue>(&cond.cond); m && has_exact_) {
+    auto t = Token(m->value);
+    if (!t) return std::nullopt;
+    auto it = exact_.find(*t);
+    return it == exact_.end() ? std::vector<uint32_t>{} : it->second;
+  }
+  if (const auto* m = std::get_if<MatchAny>(&cond.cond); m && has_exact_) {
+    std::vector<uint32_t> out;
+    for (const Value& v : m->values) {
+      auto t = Token(v);
+      if (!t) return std::nullopt;
+      auto it = exact_.find(*t);
+      if (it != exact_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    return Union(std::move(out));
+  }
+  if (const auto* r = std::get_if<RangeCondition>(&cond.cond); r && has_numeric_) {
+    if (r->is_datetime != (type_ == "datetime")) return std::nullopt;
+    double lo = -INFINITY, hi = INFINITY;
+    if (r->gte) lo = *r->gte;
+    if (r->gt) lo = std::max(lo, *r->gt);
+    if (r->lte) hi = *r->lte;
+    if (r->lt) hi = std::min(hi, *r->lt);
+    auto first = std::lower_bound(numeric_.begin(), numeric_.end(), std::make_pair(lo, 0u));
+    std::vector<uint32_t> out;
+    for (auto it = first; it != numeric_.end() && it->first <= hi; ++it) out.push_back(it->second);
+    return Union(std::move(out));  // bounds re-checked exactly by the caller's filter
+  }
+  return std::nullopt;
+}
+
+}  // namespace quiver::engine

@@ -1,0 +1,67 @@
+// FieldIndex: a payload index over one field of one sealed segment, used by the query planner to
+// find candidate points and estimate a filter's cardinality without touching every payload.
+// keyword / uuid / integer / bool: value → offsets; integer / float / datetime: sorted (value, offset)
+// for ranges. Built from the segment's payloads; held in memory (rebuilt when a segment is loaded).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine/filter/filter.h"
+#include "engine/payload/payload_path.h"
+
+namespace quiver::engine {
+
+class FieldIndex {
+ public:
+  // `type` is Qdrant's schema type name; `payload(i)` returns the payload of offset i (null Value
+  // for deleted or absent ones).
+  template <typename PayloadAt>
+  static std::unique_ptr<FieldIndex> Build(const std::string& key, const std::string& type,
+                                           uint32_t n, PayloadAt&& payload);
+
+  // Sorted offsets that may satisfy `cond` (a superset is allowed: callers re-check the whole
+  // filter), or nullopt when this index cannot answer that condition.
+  std::optional<std::vector<uint32_t>> Candidates(const FieldCondition& cond) const;
+
+  const std::string& key() const { return key_; }
+
+ private:
+  void Add(const Value& v, uint32_t offset);
+  static std::optional<std::string> Token(const Value& v);
+
+  std::string key_;
+  std::string type_;
+  std::unordered_map<std::string, std::vector<uint32_t>> exact_;
+  std::vector<std::pair<double, uint32_t>> numeric_;  // sorted after Build
+  bool has_exact_ = false;
+  bool has_numeric_ = false;
+};
+
+template <typename PayloadAt>
+std::unique_ptr<FieldIndex> FieldIndex::Build(const std::string& key, const std::string& type,
+                                              uint32_t n, PayloadAt&& payload) {
+  auto path = ParsePath(key);
+  if (!path.ok()) return nullptr;
+  auto idx = std::unique_ptr<FieldIndex>(new FieldIndex());
+  idx->key_ = key;
+  idx->type_ = type;
+  idx->has_exact_ = type == "keyword" || type == "uuid" || type == "integer" || type == "bool";
+  idx->has_numeric_ = type == "integer" || type == "float" || type == "datetime";
+  if (!idx->has_exact_ && !idx->has_numeric_) return nullptr;  // geo, text: not planned yet
+  for (uint32_t i = 0; i < n; ++i) {
+    for (const Value* v : ValuesAt(payload(i), path.value())) idx->Add(*v, i);
+  }
+  std::sort(idx->numeric_.begin(), idx->numeric_.end());
+  for (auto& [token, offsets] : idx->exact_) {
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+  }
+  return idx;
+}
+
+}  // namespace quiver::engine
