@@ -26,7 +26,7 @@ run: build
 # tests against the release binary.
 test: build build-debug
 	@ctest --preset debug -j $(JOBS)
-	@bash tests/run-integration.sh
+	@set -e; for suite in tests/run-*.sh; do echo "== $$suite"; bash $$suite; done
 
 unit-test: build
 	@ctest --preset release -j $(JOBS)

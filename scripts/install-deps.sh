@@ -13,6 +13,14 @@ DEB_PACKAGES=(
   python3 python3-pytest python3-requests python3-jsonschema python3-yaml
   nodejs npm clang-format
 )
+# quiver ingest (src/ops/ingest): gzip and zstd input files (zlib, libzstd); libcurl and simdjson above.
+DEB_PACKAGES+=(zlib1g-dev libzstd-dev)
+# snapshots (src/ops/snapshot): libarchive writes and reads the snapshot tar files; sha256 comes from
+# libssl-dev above.
+DEB_PACKAGES+=(libarchive-dev)
+# monitoring tests (tests/run-monitoring.sh): Prometheus (includes promtool) and Alertmanager (includes
+# amtool). Their services are never started by the packages here (no systemd); the tests start their own.
+DEB_PACKAGES+=(prometheus prometheus-alertmanager)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -45,4 +53,16 @@ if [ ! -f tests/compat/node_modules/@qdrant/js-client-rest/package.json ]; then
     npm install --no-audit --no-fund --loglevel=error)
 else
   echo "install-deps: npm packages present"
+fi
+
+# --- deploy checks (tests/deploy, run by tests/run-deploy-checks.sh) ---------------------------------------------
+# npm packages pinned in tests/deploy/package.json (+ package-lock.json): @cdktf/hcl2json (Terraform parser),
+# kubernetes-models, yaml. kubectl (for `kubectl kustomize`) is not installed here: Debian's kubernetes-client
+# conflicts with the kubectl of this image; tests/run-deploy-checks.sh explains how to get one if it is missing.
+if [ ! -f tests/deploy/node_modules/@cdktf/hcl2json/package.json ]; then
+  echo "install-deps: installing npm packages in tests/deploy"
+  (cd tests/deploy && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null ||
+    npm install --no-audit --no-fund --loglevel=error)
+else
+  echo "install-deps: deploy-check npm packages present"
 fi

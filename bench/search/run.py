@@ -39,8 +39,14 @@ class Client:
 
     def call(self, method, path, body=None):
         data = json.dumps(body) if body is not None else None
-        self.conn.request(method, path, body=data, headers={"content-type": "application/json"})
-        r = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=data, headers={"content-type": "application/json"})
+            r = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed an idle keep-alive connection: reconnect once, as clients do.
+            self.conn.close()
+            self.conn.request(method, path, body=data, headers={"content-type": "application/json"})
+            r = self.conn.getresponse()
         payload = r.read()
         if r.status != 200:
             raise RuntimeError(f"{method} {path}: {r.status} {payload[:300]!r}")
@@ -194,6 +200,59 @@ def main():
     print(json.dumps(report, indent=1))
     with open(os.path.join(data, "report.json"), "w") as f:
         json.dump(report, f, indent=1)
+    if a.write_docs:
+        write_docs(report, " ".join(sys.argv[1:]))
+
+
+def write_docs(r, args):
+    """Replaces the search section of docs/benchmarks.md (between its markers) with this run."""
+    h = r["hnswlib"]
+    lines = [
+        "<!-- search:begin -->",
+        "## Search: quiver serve over REST vs hnswlib in-process",
+        "",
+        f"Command: `/usr/bin/python3 bench/search/run.py {args}` (data: `bench/common/datagen.py`, a seeded",
+        f"Gaussian mixture of 2,000 centres, L2-normalised, Cosine). n = {r['n']:,}, dim = {r['dim']},"
+        f" {r['queries']} held-out queries, m = 16, ef_construct = 100, machine: {r['machine']}.",
+        "Quiver is measured over REST from a Python client (http.client, keep-alive), which itself costs",
+        "about 0.2-0.3 ms per request; hnswlib is measured in-process (C++, one thread).",
+        "",
+        f"- Upload ({r['n']:,} points with payloads, 2 connections, batches of 500, `wait=true`):"
+        f" {r['upload_seconds']:.1f} s; last upsert to `green`: {r['last_upsert_to_green_seconds']:.1f} s"
+        f" ({r['segments']} segments, {r['indexed_vectors']:,} vectors in graphs).",
+        f"- hnswlib 0.6.2 (`-O3 -march=native`, 2 threads) build: {h['build_seconds']:.1f} s.",
+        f"- Quiver server peak RSS: {r['server_peak_rss_mb']:.0f} MB.",
+        "",
+        "| hnsw_ef | Quiver recall@10 | Quiver QPS (1 thread) | p50 / p95 / p99 ms | QPS (2 threads) |"
+        " hnswlib recall@10 | hnswlib QPS |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    peer = {run["ef"]: run for run in h["runs"]}
+    by = {(x["hnsw_ef"], x["threads"]): x for x in r["runs"]}
+    for ef in sorted({x["hnsw_ef"] for x in r["runs"]}):
+        one, two, p = by[(ef, 1)], by[(ef, 2)], peer.get(ef, {})
+        lines.append(f"| {ef} | {one['recall']:.4f} | {one['qps']:.0f} | {one['p50_ms']:.2f} /"
+                     f" {one['p95_ms']:.2f} / {one['p99_ms']:.2f} | {two['qps']:.0f} |"
+                     f" {p.get('recall', 0):.4f} | {p.get('qps', 0):.0f} |")
+    e = r["exact"]
+    lines += ["", f"Exact search (`params.exact`): recall {e['recall']:.4f}, {e['qps']:.0f} QPS.", "",
+              "Filtered search (payload indexes on the filtered fields, hnsw_ef = 128, 1 thread):", "",
+              "| selectivity | recall@10 | QPS | p50 / p99 ms |", "|---|---|---|---|"]
+    for f in r["filtered"]:
+        lines.append(f"| {f['selectivity']} | {f['recall']:.4f} | {f['qps']:.0f} |"
+                     f" {f['p50_ms']:.2f} / {f['p99_ms']:.2f} |")
+    lines.append("<!-- search:end -->")
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
+    section = "\n".join(lines)
+    if "<!-- search:begin -->" in text:
+        head, rest = text.split("<!-- search:begin -->", 1)
+        tail = rest.split("<!-- search:end -->", 1)[1]
+        text = head + section + tail
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    with open(path, "w") as f:
+        f.write(text)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 // Search: universal query, batch, and the legacy search/recommend routes the JS client calls.
 #include "api/rest_api.h"
+#include "observability/search_metrics.h"
 #include "wire/points_wire.h"
 #include "wire/query_wire.h"
 
@@ -8,6 +9,23 @@ namespace {
 
 enum class Shape { kQueryResponse, kScoredPoints };
 
+// Runs one query and records its latency (successful ones) by collection and plan.
+base::Result<std::vector<engine::Record>> TimedQuery(const engine::Collection& c,
+                                                     const engine::QueryRequest& q) {
+  auto start = Clock::now();
+  engine::SearchStats stats;
+  engine::QueryRequest timed = q;
+  timed.stats = &stats;
+  auto points = engine::RunQuery(c, timed);
+  if (points.ok()) {  // a rejected query says nothing about search speed
+    // The plan label: "filtered" (a filter applied), "graph" (HNSW), or "exact" (scan only).
+    std::string_view plan = q.filter ? "filtered" : stats.used_graph ? "graph" : "exact";
+    observability::ObserveSearch(c.name(), plan,
+                                 std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return points;
+}
+
 template <typename Parse>
 RouteHandler One(ApiContext& ctx, Parse parse, Shape shape) {
   return [&ctx, parse, shape](std::shared_ptr<Call> call) {
@@ -15,7 +33,7 @@ RouteHandler One(ApiContext& ctx, Parse parse, Shape shape) {
     if (!c) return;
     auto q = parse(call->body());
     if (!q.ok()) return call->Fail(q.status());
-    auto points = engine::RunQuery(*c, q.value());
+    auto points = TimedQuery(*c, q.value());
     if (!points.ok()) return call->Fail(points.status());
     bool single = c->config().single_vector;
     call->Ok(shape == Shape::kQueryResponse ? wire::RenderQueryResponse(points.value(), single)
@@ -33,7 +51,7 @@ RouteHandler Many(ApiContext& ctx, Parse parse, Shape shape) {
     bool single = c->config().single_vector;
     std::string out = "[";
     for (const auto& q : qs.value()) {
-      auto points = engine::RunQuery(*c, q);
+      auto points = TimedQuery(*c, q);
       if (!points.ok()) return call->Fail(points.status());
       if (out.size() > 1) out += ",";
       out += shape == Shape::kQueryResponse ? wire::RenderQueryResponse(points.value(), single)

@@ -10,7 +10,10 @@ RestApi::RestApi(engine::Catalog* catalog, ApiOptions options) {
   RegisterCollectionRoutes(router_, ctx_);
   RegisterPointRoutes(router_, ctx_);
   RegisterQueryRoutes(router_, ctx_);
+  RegisterSnapshotRoutes(router_, ctx_);
 }
+
+RestApi::~RestApi() { WaitForSnapshotWork(); }
 
 std::shared_ptr<engine::Collection> CollectionOrFail(ApiContext& ctx, Call& call) {
   auto c = ctx.catalog->Get(call.Param("collection_name"));
@@ -99,17 +102,19 @@ void RestApi::Handle(net::HttpRequest&& request, net::Responder respond) {
   auto match = router_.Find(request.method, request.path, params);
   std::string method = request.method;
   std::string endpoint = match.path_template;
+  auto named = params.find("collection_name");
+  std::string collection = named == params.end() ? std::string() : named->second;
   auto* metrics = &metrics_;
   auto start = Clock::now();
-  net::Responder wrapped = [respond = std::move(respond), cors, origin, method, endpoint, metrics,
-                            start](net::HttpResponse r) {
+  net::Responder wrapped = [respond = std::move(respond), cors, origin, method, endpoint,
+                            collection, metrics, start](net::HttpResponse r) {
     if (cors && !origin.empty()) {
       r.headers.emplace_back("access-control-allow-origin", origin);
       r.headers.emplace_back("vary", "Origin");
     }
     if (!endpoint.empty()) {
       double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      metrics->Observe(method, endpoint, r.status, secs);
+      metrics->Observe(method, endpoint, r.status, secs, collection);
     }
     respond(std::move(r));
   };

@@ -20,6 +20,8 @@ struct ApiOptions {
   std::string api_key;                           // read-write key; empty = no authentication
   std::string read_only_api_key;                 // read-only key
   engine::CollectionConfig collection_defaults;  // from storage.hnsw_index / optimizers / wal
+  std::string storage_path;                      // for /metrics disk space (statvfs)
+  std::string snapshots_path;
 };
 
 // What every handler group needs.
@@ -34,10 +36,15 @@ void RegisterServiceRoutes(Router& router, ApiContext& ctx);
 void RegisterCollectionRoutes(Router& router, ApiContext& ctx);
 void RegisterPointRoutes(Router& router, ApiContext& ctx);
 void RegisterQueryRoutes(Router& router, ApiContext& ctx);
+void RegisterSnapshotRoutes(Router& router, ApiContext& ctx);
+// Blocks until the snapshot operations running in the background (wait=false, or answered
+// already) have finished: they use the catalog and the context.
+void WaitForSnapshotWork();
 
 class RestApi {
  public:
   RestApi(engine::Catalog* catalog, ApiOptions options);
+  ~RestApi();  // waits for background snapshot work
   // The net::Handler entry point.
   void Handle(net::HttpRequest&& request, net::Responder respond);
 

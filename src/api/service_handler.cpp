@@ -2,7 +2,7 @@
 #include <ctime>
 
 #include "api/rest_api.h"
-#include "observability/process_stats.h"
+#include "observability/server_metrics.h"
 #include "wire/json_out.h"
 
 namespace quiver::api {
@@ -16,44 +16,32 @@ std::string IsoTime(std::time_t t) {
   return buf;
 }
 
-std::string RenderMetrics(ApiContext& ctx) {
-  std::string out;
-  out += "# HELP app_info information about qdrant server\n# TYPE app_info gauge\n";
-  out += "app_info{name=\"quiver\",version=\"" + ctx.options.version + "\"} 1\n";
-  auto names = ctx.catalog->ListCollections();
-  out += "# HELP collections_total number of collections\n# TYPE collections_total gauge\n";
-  out += "collections_total " + std::to_string(names.size()) + "\n";
-  std::string points, vectors;
-  uint64_t vector_total = 0;
-  for (const auto& name : names) {
+// Gathers what /metrics reports: per collection only counters (Collection::Stats), never a walk
+// over points, so a scrape costs the same for an empty and a full database.
+std::string RenderMetrics(ApiContext& ctx, bool per_collection) {
+  observability::ServerSample server;
+  server.app_version = ctx.options.version;
+  server.commit = ctx.options.commit;
+  server.volumes = {{"storage", ctx.options.storage_path},
+                    {"snapshots", ctx.options.snapshots_path}};
+  for (const auto& name : ctx.catalog->ListCollections()) {
     auto c = ctx.catalog->Get(name);
-    if (!c.ok()) continue;
-    auto info = c.value()->Info();
-    points += "collection_points{id=\"" + observability::EscapeLabel(name) + "\"} " +
-              std::to_string(info.points_count) + "\n";
-    for (const auto& [vname, p] : info.config.vectors) {
-      vectors += "collection_vectors{collection=\"" + observability::EscapeLabel(name) +
-                 "\",vector=\"" + observability::EscapeLabel(vname) + "\"} " +
-                 std::to_string(info.points_count) + "\n";
-      vector_total += info.points_count;
+    if (!c.ok()) continue;  // deleted meanwhile
+    engine::CollectionStats stats = c.value()->Stats();
+    observability::CollectionSample sample;
+    sample.name = name;
+    sample.points = stats.points;
+    for (const auto& [vname, params] : c.value()->config().vectors) {
+      sample.vector_names.push_back(vname);
     }
+    sample.segments_by_state = std::move(stats.segments_by_state);
+    sample.optimizations_queued = stats.optimizations_queued;
+    sample.optimizations_running = stats.optimizations_running;
+    sample.wal_bytes = stats.wal_bytes;
+    sample.status = stats.status;
+    server.collections.push_back(std::move(sample));
   }
-  out += "# HELP collections_vector_total total number of vectors in all collections\n";
-  out += "# TYPE collections_vector_total gauge\ncollections_vector_total " +
-         std::to_string(vector_total) + "\n";
-  if (!points.empty()) {
-    out += "# HELP collection_points approximate amount of points per collection\n";
-    out += "# TYPE collection_points gauge\n" + points;
-    out += "# HELP collection_vectors amount of vectors per collection and vector name\n";
-    out += "# TYPE collection_vectors gauge\n" + vectors;
-  }
-  out += "# HELP app_status_recovery_mode features enabled in qdrant server\n";
-  out += "# TYPE app_status_recovery_mode gauge\napp_status_recovery_mode 0\n";
-  out += "# HELP cluster_enabled is cluster support enabled\n# TYPE cluster_enabled gauge\n";
-  out += "cluster_enabled 0\n";
-  ctx.metrics->Render(out);
-  observability::RenderProcessStats(out);
-  return out;
+  return observability::RenderServerMetrics(server, *ctx.metrics, per_collection);
 }
 
 }  // namespace
@@ -77,7 +65,9 @@ void RegisterServiceRoutes(Router& router, ApiContext& ctx) {
     call->Respond(TextResponse(200, "all shards are ready"));
   });
   router.Add("GET", "/metrics", [&ctx](std::shared_ptr<Call> call) {
-    net::HttpResponse r = TextResponse(200, RenderMetrics(ctx));
+    auto per_collection = call->QueryBool("per_collection", false);
+    if (!per_collection.ok()) return call->Fail(per_collection.status());
+    net::HttpResponse r = TextResponse(200, RenderMetrics(ctx, per_collection.value()));
     r.content_type = "text/plain; version=0.0.4";
     call->Respond(std::move(r));
   });

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/ingest_command.h"
 #include "app/serve.h"
 
 int main(int argc, char** argv) {
@@ -12,11 +13,16 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Run the database server (REST on :6333)");
   serve->add_option("--config,--config-path", serve_options.config_path,
                     "YAML configuration file (Qdrant's config.yaml keys)");
+  serve->add_flag("--check-config", serve_options.check_config,
+                  "Validate the configuration (file and environment) and exit: 0 valid, 1 not");
+  quiver::ops::ingest::IngestOptions ingest_options;
+  auto* ingest = quiver::app::AddIngestCommand(app, ingest_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
   if (serve->parsed()) return quiver::app::RunServe(serve_options);
+  if (ingest->parsed()) return quiver::app::RunIngestCommand(ingest_options);
   return 2;
 }

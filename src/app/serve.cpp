@@ -45,6 +45,10 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   const ServerConfig& cfg = config.value();
+  if (options.check_config) {
+    spdlog::info("configuration is valid");
+    return 0;
+  }
   spdlog::set_level(LogLevel(cfg.log_level));
   spdlog::info("Quiver starting: storage {}, SIMD target {}", cfg.storage_path,
                engine::SimdTargetName());
@@ -62,6 +66,8 @@ int RunServe(const ServeOptions& options) {
   api_options.api_key = cfg.api_key;
   api_options.read_only_api_key = cfg.read_only_api_key;
   api_options.collection_defaults = cfg.collection_defaults;
+  api_options.storage_path = cfg.storage_path;
+  api_options.snapshots_path = cfg.snapshots_path;
   api::RestApi rest(catalog.value().get(), api_options);
 
   net::HttpServerOptions http;

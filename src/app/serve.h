@@ -8,6 +8,7 @@ namespace quiver::app {
 
 struct ServeOptions {
   std::optional<std::string> config_path;
+  bool check_config = false;  // validate the configuration and exit
 };
 
 // Returns the process exit code: 0 after a clean shutdown, 1 when start-up failed.

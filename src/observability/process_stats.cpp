@@ -1,11 +1,14 @@
 #include "observability/process_stats.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
+
+#include "observability/text_format.h"
 
 namespace quiver::observability {
 namespace {
@@ -27,42 +30,82 @@ long CountLines(const char* path) {
   return n;
 }
 
-void Gauge(std::string& out, const char* name, const char* help, const char* type, long v) {
-  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
-         name + " " + std::to_string(v) + "\n";
+// The first number in a file, or -1.
+double ReadNumber(const char* path) {
+  std::ifstream in(path);
+  double v = -1;
+  if (!(in >> v)) return -1;
+  return v;
+}
+
+// Seconds since the epoch at which the machine booted (/proc/stat "btime"), or 0.
+double BootTime() {
+  std::ifstream in("/proc/stat");
+  std::string key;
+  while (in >> key) {
+    if (key == "btime") {
+      double v = 0;
+      in >> v;
+      return v;
+    }
+    in.ignore(1 << 20, '\n');
+  }
+  return 0;
+}
+
+void Metric(std::string& out, const char* name, const char* help, const char* type, double v) {
+  AppendHeader(out, name, help, type);
+  AppendSample(out, name, {}, v);
 }
 
 }  // namespace
 
 void RenderProcessStats(std::string& out) {
-  // /proc/self/stat fields: 10 minflt, 12 majflt, 20 num_threads, 24 rss (pages).
+  // /proc/self/stat fields: 10 minflt, 12 majflt, 14 utime, 15 stime, 20 num_threads,
+  // 22 starttime (clock ticks after boot), 24 rss (pages).
   std::ifstream stat("/proc/self/stat");
   std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   auto close_paren = content.rfind(')');
-  if (close_paren != std::string::npos) {
+  if (close_paren != std::string::npos && close_paren + 2 < content.size()) {
     std::istringstream fields(content.substr(close_paren + 2));
     std::string f;
-    long values[64] = {};
+    double values[64] = {};
     int i = 3;  // field 3 is the first after the command name
     while (fields >> f && i < 64) {
-      values[i] = std::atol(f.c_str());
+      values[i] = std::atof(f.c_str());
       ++i;
     }
-    Gauge(out, "process_threads", "count of active threads", "gauge", values[20]);
-    Gauge(out, "process_minor_page_faults_total", "count of minor page faults", "counter",
-          values[10]);
-    Gauge(out, "process_major_page_faults_total", "count of major page faults", "counter",
-          values[12]);
-    Gauge(out, "memory_resident_bytes", "resident memory of the process", "gauge",
-          values[24] * sysconf(_SC_PAGESIZE));
+    const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    Metric(out, "process_threads", "count of active threads", "gauge", values[20]);
+    Metric(out, "process_minor_page_faults_total", "count of minor page faults", "counter",
+           values[10]);
+    Metric(out, "process_major_page_faults_total", "count of major page faults", "counter",
+           values[12]);
+    Metric(out, "process_cpu_seconds_total", "user and system CPU time spent in seconds", "counter",
+           (values[14] + values[15]) / ticks);
+    Metric(out, "process_start_time_seconds", "start time of the process since unix epoch", "gauge",
+           BootTime() + values[22] / ticks);
+    Metric(out, "memory_resident_bytes", "resident memory of the process", "gauge",
+           values[24] * static_cast<double>(sysconf(_SC_PAGESIZE)));
   }
-  Gauge(out, "process_open_fds", "count of currently open file descriptors", "gauge",
-        CountDir("/proc/self/fd"));
+  // glibc's allocator: bytes handed out to the program, and free bytes it keeps.
+  struct mallinfo2 mi = mallinfo2();
+  Metric(out, "memory_allocated_bytes", "bytes allocated by the program (glibc malloc)", "gauge",
+         static_cast<double>(mi.uordblks + mi.hblkhd));
+  Metric(out, "memory_retained_bytes", "free bytes kept by the allocator (glibc malloc)", "gauge",
+         static_cast<double>(mi.fordblks));
+  Metric(out, "process_open_fds", "count of currently open file descriptors", "gauge",
+         static_cast<double>(CountDir("/proc/self/fd")));
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
-  Gauge(out, "process_max_fds", "limit on open file descriptors", "gauge",
-        static_cast<long>(lim.rlim_cur));
-  Gauge(out, "process_open_mmaps", "count of open mmaps", "gauge", CountLines("/proc/self/maps"));
+  Metric(out, "process_max_fds", "limit on open file descriptors", "gauge",
+         static_cast<double>(lim.rlim_cur));
+  Metric(out, "process_open_mmaps", "count of open mmaps", "gauge",
+         static_cast<double>(CountLines("/proc/self/maps")));
+  double max_mmaps = ReadNumber("/proc/sys/vm/max_map_count");
+  if (max_mmaps >= 0) {
+    Metric(out, "system_max_mmaps", "system-wide limit of mmaps per process", "gauge", max_mmaps);
+  }
 }
 
 }  // namespace quiver::observability

@@ -1,28 +1,19 @@
 #include "observability/rest_metrics.h"
 
-#include <charconv>
-
 namespace quiver::observability {
 
-std::string EscapeLabel(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
+void RestMetrics::Observe(const std::string& method, const std::string& endpoint, int status,
+                          double seconds, const std::string& collection) {
+  std::lock_guard lock(mu_);
+  std::string label = status == 404 ? "" : collection;
+  if (!label.empty() && !collections_.count(label)) {
+    if (collections_.size() >= kMaxCollections) {
+      label.clear();
     } else {
-      out.push_back(c);
+      collections_.insert(label);
     }
   }
-  return out;
-}
-
-void RestMetrics::Observe(const std::string& method, const std::string& endpoint, int status,
-                          double seconds) {
-  std::lock_guard lock(mu_);
-  Series& s = series_[{method, endpoint, status}];
+  Series& s = series_[{method, endpoint, status, label}];
   ++s.count;
   s.sum += seconds;
   for (size_t i = 0; i < kBuckets.size(); ++i) {
@@ -30,38 +21,47 @@ void RestMetrics::Observe(const std::string& method, const std::string& endpoint
   }
 }
 
-static std::string Num(double v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, r.ptr);
-}
-
-void RestMetrics::Render(std::string& out) const {
-  std::lock_guard lock(mu_);
-  if (series_.empty()) return;
-  out += "# HELP rest_responses_total total number of responses\n";
-  out += "# TYPE rest_responses_total counter\n";
-  for (const auto& [key, s] : series_) {
-    const auto& [method, endpoint, status] = key;
-    out += "rest_responses_total{method=\"" + EscapeLabel(method) + "\",endpoint=\"" +
-           EscapeLabel(endpoint) + "\",status=\"" + std::to_string(status) + "\"} " +
-           std::to_string(s.count) + "\n";
-  }
-  out += "# HELP rest_responses_duration_seconds response duration histogram\n";
-  out += "# TYPE rest_responses_duration_seconds histogram\n";
-  for (const auto& [key, s] : series_) {
-    const auto& [method, endpoint, status] = key;
-    std::string labels = "method=\"" + EscapeLabel(method) + "\",endpoint=\"" +
-                         EscapeLabel(endpoint) + "\",status=\"" + std::to_string(status) + "\"";
-    for (size_t i = 0; i < kBuckets.size(); ++i) {
-      out += "rest_responses_duration_seconds_bucket{" + labels + ",le=\"" + Num(kBuckets[i]) +
-             "\"} " + std::to_string(s.buckets[i]) + "\n";
+void RestMetrics::Render(std::string& out, bool per_collection) const {
+  std::map<Key, Series> merged;
+  {
+    std::lock_guard lock(mu_);
+    if (series_.empty()) return;
+    if (per_collection) {
+      merged = series_;
+    } else {
+      for (const auto& [key, s] : series_) {
+        auto global = key;
+        std::get<3>(global).clear();
+        Series& m = merged[global];
+        m.count += s.count;
+        m.sum += s.sum;
+        for (size_t i = 0; i < kBuckets.size(); ++i) m.buckets[i] += s.buckets[i];
+      }
     }
-    out += "rest_responses_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
-           std::to_string(s.count) + "\n";
-    out += "rest_responses_duration_seconds_sum{" + labels + "} " + Num(s.sum) + "\n";
-    out +=
-        "rest_responses_duration_seconds_count{" + labels + "} " + std::to_string(s.count) + "\n";
+  }
+  auto labels_of = [](const Key& key) {
+    const auto& [method, endpoint, status, collection] = key;
+    Labels labels = {
+        {"method", method}, {"endpoint", endpoint}, {"status", std::to_string(status)}};
+    if (!collection.empty()) labels.emplace_back("collection", collection);
+    return labels;
+  };
+  AppendHeader(out, "rest_responses_total", "total number of responses", "counter");
+  for (const auto& [key, s] : merged) {
+    AppendSample(out, "rest_responses_total", labels_of(key), static_cast<double>(s.count));
+  }
+  std::vector<double> bounds(kBuckets.begin(), kBuckets.end());
+  bool header = false;
+  for (const auto& [key, s] : merged) {
+    if (std::get<2>(key) != 200) continue;  // Qdrant times successful responses only
+    if (!header) {
+      AppendHeader(out, "rest_responses_duration_seconds", "response duration histogram",
+                   "histogram");
+      header = true;
+    }
+    std::vector<uint64_t> cumulative(s.buckets.begin(), s.buckets.end());
+    AppendHistogram(out, "rest_responses_duration_seconds", labels_of(key), bounds, cumulative,
+                    s.count, s.sum);
   }
 }
 

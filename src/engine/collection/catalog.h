@@ -46,6 +46,19 @@ class Catalog {
   base::Result<bool> DeleteCollection(const std::string& name);
   std::vector<std::string> ListCollections() const;
 
+  // Snapshots (catalog_snapshot.cpp).
+  // A new empty directory under the storage path (same file system as the collections, so files
+  // can be hard-linked and renamed into place); left-overs are removed at the next Open.
+  base::Result<std::string> NewStagingDir(const std::string& purpose);
+  // Installs the collection files in `staged_dir` (as written by Collection::WriteSnapshot) as
+  // collection `name`, replacing an existing one atomically: the files are opened and checked
+  // first, renamed into place, swapped into the catalog, and only then is the old collection
+  // removed. BadRequest (staged_dir removed, existing data untouched) when they do not open as a
+  // collection; AlreadyExists when `name` is an alias.
+  base::Status InstallCollection(const std::string& name, const std::string& staged_dir);
+  // The storage directory (for staging files beside the collections).
+  const std::string& storage_path() const { return storage_path_; }
+
   // Applies all actions or none.
   base::Status UpdateAliases(const std::vector<AliasAction>& actions);
   // (alias, collection) pairs, for one collection when given.

@@ -200,6 +200,7 @@ base::Result<uint64_t> Collection::Update(Operation op) {
       op);
 
   std::unique_lock lock(mu_);
+  if (retired_) return base::Status::NotFound("Collection `" + name_ + "` was replaced");
   // Payload and vector edits that name points explicitly need every point to exist (Qdrant: 404).
   QUIVER_RETURN_IF_ERROR(std::visit(
       [&](const auto& o) -> base::Status {

@@ -44,6 +44,11 @@ struct Record {
   std::optional<Value> order_value;
 };
 
+// What a search did (for metrics): whether any segment was searched through its graph.
+struct SearchStats {
+  bool used_graph = false;
+};
+
 struct SearchRequest {
   std::string vector_name;  // "" = the default vector
   std::vector<float> vector;
@@ -56,6 +61,7 @@ struct SearchRequest {
   std::vector<PointId> exclude_ids;  // e.g. the points a recommendation starts from
   PayloadSelector with_payload;
   VectorSelector with_vector;
+  SearchStats* stats = nullptr;  // filled in when set
 };
 
 struct OrderBy {
@@ -161,6 +167,16 @@ class Collection {
   // Syncs the WAL and writes a final checkpoint.
   base::Status Flush();
 
+  // Snapshots (collection_snapshot.cpp). Captures one point in time: under the shared lock
+  // (readers go on, writers wait) checkpoints and hard-links (or copies) collection.meta and the
+  // segment files it names into `dest_dir` (existing, empty, on the same file system). Returns
+  // their paths relative to `dest_dir` ("collection.meta", "segments/..."). Every acknowledged
+  // write is wholly in it or wholly out. The directory opens with Open() once it has a wal/.
+  base::Result<std::vector<std::string>> WriteSnapshot(const std::string& dest_dir);
+  // Stops all writes and file changes for good (writes then fail with NotFound); used when the
+  // collection is replaced by a recovered snapshot and its directory handed over.
+  void Retire();
+
  private:
   struct Location {
     Segment* segment = nullptr;
@@ -223,6 +239,7 @@ class Collection {
   std::mutex checkpoint_mu_;
   std::atomic<bool> optimizing_{false};
   std::mutex optimize_mu_;  // one optimization at a time
+  bool retired_ = false;    // under mu_ (exclusive to set) and checkpoint_mu_
 };
 
 }  // namespace quiver::engine

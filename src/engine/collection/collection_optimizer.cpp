@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "base/stats.h"
+
 #include "engine/collection/collection.h"
 
 namespace quiver::engine {
@@ -115,6 +117,12 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     rebuilt->SetIndex(name, std::move(graph));
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!to_build.empty()) {
+    static base::HistogramFamily& builds = base::StatsRegistry::Global().Histogram(
+        "quiver_index_build_duration_seconds", "time to build the HNSW graph(s) of one segment",
+        {0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600}, {"collection"});
+    builds.With({name_}).Observe(seconds);
+  }
 
   std::unique_lock lock(mu_);
   auto it = std::find_if(segments_.begin(), segments_.end(),

@@ -191,15 +191,16 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
     // Candidates from payload indexes when the filter's `must` has indexed fields (cardinality
     // without reading every payload); the whole filter is checked on each candidate.
     allowed.assign(n, 0);
+    bool exact_candidates = false;
     auto check = [&](uint32_t i) {
       if (seg.IsDeleted(i) || !seg.HasVector(i, name)) return;
       Segment::View view(seg, i);
-      if (engine::MatchesFilter(*req.filter, view)) {
+      if (exact_candidates || engine::MatchesFilter(*req.filter, view)) {
         allowed[i] = 1;
         ++allowed_count;
       }
     };
-    if (auto candidates = seg.IndexedCandidates(*req.filter)) {
+    if (auto candidates = seg.IndexedCandidates(*req.filter, &exact_candidates)) {
       for (uint32_t i : *candidates) check(i);
     } else {
       for (uint32_t i = 0; i < n; ++i) check(i);
@@ -222,6 +223,7 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
         return !excluded(i);
       };
       bool need_accept = req.filter || seg.deleted_count() > 0 || !exclude.empty();
+      if (req.stats) req.stats->used_graph = true;
       size_t k = req.limit + req.offset;
       size_t ef = req.hnsw_ef ? *req.hnsw_ef : h.ef_construct;
       for (const auto& [score, off] : index->Search(query, k, ef, need_accept ? &accept : nullptr)) {

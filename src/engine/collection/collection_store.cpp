@@ -28,6 +28,7 @@ std::string GetS(const Value& o, const char* key) {
 }  // namespace
 
 base::Status Collection::WriteMeta(uint64_t checkpoint_op) {
+  if (retired_) return base::Status::Ok();  // its directory now belongs to another collection
   Value root{Object{}};
   root.Set("name", Value(name_));
   base::ByteWriter cw;
@@ -217,6 +218,7 @@ base::Status Collection::Load() {
 }
 
 base::Status Collection::CheckpointLocked() {
+  if (retired_) return base::Status::Ok();
   bool dirty = last_op_ != checkpoint_op_ || segment_files_.size() != segments_.size();
   for (const auto& seg : segments_) {
     dirty = dirty || seg->data_dirty() || seg->deletes_dirty() || seg->index_dirty();

@@ -54,6 +54,7 @@ base::Result<std::vector<Record>> RunQuery(const Collection& collection, const Q
   sr.hnsw_ef = q.hnsw_ef;
   sr.with_payload = q.with_payload;
   sr.with_vector = q.with_vector;
+  sr.stats = q.stats;
   if (q.kind == QueryRequest::Kind::kNearest) {
     auto v = Resolve(collection, q.nearest, q.using_vector);
     if (!v.ok()) return v.status();

@@ -32,6 +32,7 @@ struct QueryRequest {
   std::optional<uint64_t> hnsw_ef;
   PayloadSelector with_payload;
   VectorSelector with_vector;
+  SearchStats* stats = nullptr;  // filled in when set
 };
 
 // Runs the query. kNone returns points in id order (score 0); kNearest by a point id excludes

@@ -37,12 +37,18 @@ std::vector<uint32_t> Union(std::vector<uint32_t> a) {
 
 }  // namespace
 
-std::optional<std::vector<uint32_t>> FieldIndex::Candidates(const FieldCondition& cond) const {
+std::optional<std::vector<uint32_t>> FieldIndex::Candidates(const FieldCondition& cond,
+                                                            bool* exact) const {
+  if (exact) *exact = false;
   if (cond.is_empty || cond.is_null) return std::nullopt;
+  // Exact answers: match value / any over keyword, uuid, integer or bool tokens (the same equality
+  // the matcher uses: integers match integers only, strings compare byte-wise).
+  const bool exact_types = type_ == "keyword" || type_ == "integer" || type_ == "bool";
   if (const auto* m = std::get_if<MatchValue>(&cond.cond); m && has_exact_) {
     auto t = Token(m->value);
     if (!t) return std::nullopt;
     auto it = exact_.find(*t);
+    if (exact) *exact = exact_types;
     return it == exact_.end() ? std::vector<uint32_t>{} : it->second;
   }
   if (const auto* m = std::get_if<MatchAny>(&cond.cond); m && has_exact_) {
@@ -53,6 +59,7 @@ std::optional<std::vector<uint32_t>> FieldIndex::Candidates(const FieldCondition
       auto it = exact_.find(*t);
       if (it != exact_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
     }
+    if (exact) *exact = exact_types;
     return Union(std::move(out));
   }
   if (const auto* r = std::get_if<RangeCondition>(&cond.cond); r && has_numeric_) {

@@ -26,8 +26,10 @@ class FieldIndex {
                                            uint32_t n, PayloadAt&& payload);
 
   // Sorted offsets that may satisfy `cond` (a superset is allowed: callers re-check the whole
-  // filter), or nullopt when this index cannot answer that condition.
-  std::optional<std::vector<uint32_t>> Candidates(const FieldCondition& cond) const;
+  // filter), or nullopt when this index cannot answer that condition. `*exact` is set to whether
+  // the offsets are exactly the matches (no re-check needed), when `exact` is not null.
+  std::optional<std::vector<uint32_t>> Candidates(const FieldCondition& cond,
+                                                  bool* exact = nullptr) const;
 
   const std::string& key() const { return key_; }
 

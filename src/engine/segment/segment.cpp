@@ -63,15 +63,18 @@ const FieldIndex* Segment::FieldIndexFor(std::string_view key) const {
   return it == field_indexes_.end() ? nullptr : it->second.get();
 }
 
-std::optional<std::vector<uint32_t>> Segment::IndexedCandidates(const Filter& filter) const {
+std::optional<std::vector<uint32_t>> Segment::IndexedCandidates(const Filter& filter,
+                                                                bool* exact) const {
+  *exact = false;
   if (field_indexes_.empty()) return std::nullopt;
   std::optional<std::vector<uint32_t>> result;
+  bool all_exact = filter.should.empty() && filter.must_not.empty() && !filter.min_should;
   for (const Condition& c : filter.must) {
     const auto* fc = std::get_if<FieldCondition>(&c.c);
-    if (!fc) continue;
-    const FieldIndex* idx = FieldIndexFor(fc->key);
-    if (!idx) continue;
-    auto cand = idx->Candidates(*fc);
+    const FieldIndex* idx = fc ? FieldIndexFor(fc->key) : nullptr;
+    bool cond_exact = false;
+    auto cand = idx ? idx->Candidates(*fc, &cond_exact) : std::nullopt;
+    all_exact = all_exact && cand && cond_exact;
     if (!cand) continue;
     if (!result) {
       result = std::move(cand);
@@ -83,6 +86,7 @@ std::optional<std::vector<uint32_t>> Segment::IndexedCandidates(const Filter& fi
     }
     if (result->empty()) break;
   }
+  *exact = result.has_value() && all_exact;
   return result;
 }
 

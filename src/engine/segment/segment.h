@@ -72,8 +72,10 @@ class Segment {
   const FieldIndex* FieldIndexFor(std::string_view key) const;
   bool HasFieldIndex(std::string_view key) const { return field_indexes_.count(key) > 0; }
   // Offsets that may match `filter`, from the field indexes of its `must` conditions (sorted);
-  // nullopt when no index applies. Callers re-check the whole filter on each candidate.
-  std::optional<std::vector<uint32_t>> IndexedCandidates(const Filter& filter) const;
+  // nullopt when no index applies. `*exact` tells whether the candidates are exactly the filter's
+  // matches among non-deleted points (every condition answered exactly by an index); otherwise
+  // callers re-check the whole filter on each candidate.
+  std::optional<std::vector<uint32_t>> IndexedCandidates(const Filter& filter, bool* exact) const;
   void MarkIndexPersisted() { index_dirty_ = false; }
   uint32_t deleted_count() const { return size() - live_; }
 
