@@ -14,7 +14,8 @@ DEB_PACKAGES=(
   nodejs npm clang-format
 )
 # quiver ingest (src/ops/ingest): gzip and zstd input files (zlib, libzstd); libcurl and simdjson above.
-DEB_PACKAGES+=(zlib1g-dev libzstd-dev)
+# Its tests make a self-signed certificate with the openssl CLI; bench/ingest generates data with numpy.
+DEB_PACKAGES+=(zlib1g-dev libzstd-dev openssl python3-numpy)
 # snapshots (src/ops/snapshot): libarchive writes and reads the snapshot tar files; sha256 comes from
 # libssl-dev above.
 DEB_PACKAGES+=(libarchive-dev)

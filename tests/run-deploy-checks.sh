@@ -11,14 +11,14 @@ cd "$(dirname "$0")/.."
 # kubectl (with kustomize) renders deploy/k8s. This image ships it; a fresh Debian 12 does not (Debian's
 # kubernetes-client is 1.20, too old for kustomize components, and conflicts with the image's kubectl). Without
 # it, the Terraform and Dockerfile checks still run and the Kubernetes ones are reported as skipped.
-tests=(./*.test.mjs)
+skip_k8s=0
 if ! command -v kubectl >/dev/null 2>&1 || ! kubectl kustomize --help >/dev/null 2>&1; then
   cat >&2 <<'MSG'
 run-deploy-checks: SKIPPING the Kubernetes render checks: kubectl with kustomize (kubectl >= 1.27) is not on
   PATH. Install the official binary (https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/) to run
   them (and the ConfigMap config checks). The Terraform and Dockerfile checks run now.
 MSG
-  tests=(./terraform.test.mjs ./docker.test.mjs)
+  skip_k8s=1
 fi
 
 node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
@@ -39,4 +39,7 @@ fi
 
 QUIVER_BIN="$(realpath "$bin")"
 export QUIVER_BIN
-cd tests/deploy && exec node --test "$@" "${tests[@]}"
+cd tests/deploy || exit 1
+tests=(./*.test.mjs)
+[ "$skip_k8s" = 1 ] && tests=(./terraform.test.mjs ./docker.test.mjs)
+exec node --test "$@" "${tests[@]}"

@@ -29,7 +29,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 QUIVER = os.environ.get("QUIVER_BIN") or os.path.join(REPO, "build", "quiver")
 PY = "/usr/bin/python3"
 DOC = os.path.join(REPO, "docs", "benchmarks.md")
-BEGIN, END = "<!-- ingest-benchmark:begin -->", "<!-- ingest-benchmark:end -->"
+BEGIN, END = "<!-- ingest:begin -->", "<!-- ingest:end -->"
 
 
 def free_port():
@@ -167,8 +167,14 @@ def main():
     dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"],
                            capture_output=True, text=True).stdout.strip()
     lines = [
-        "Run: `/usr/bin/python3 bench/ingest/bench_ingest.py --rows %d --dim %d` (%s)" % (
-            args.rows, args.dim, time.strftime("%Y-%m-%d")),
+        "## Ingest: `quiver ingest` vs a naive loader",
+        "",
+        "Command: `/usr/bin/python3 bench/ingest/bench_ingest.py --rows %d --dim %d --update-docs` (%s). "
+        "Each loader fills a fresh `quiver serve` (default configuration) from the same JSONL file; the "
+        "collection is created with `size=%d,distance=Cosine`. \"Durable\" is when the loader returned: "
+        "`quiver ingest` ends with a `wait=true` barrier, the naive loader sends every batch with `wait=true`. "
+        "\"Green\" is measured from then until the collection reports `green` (its HNSW graphs built)." % (
+            args.rows, args.dim, time.strftime("%Y-%m-%d"), args.dim),
         "",
         "Machine: %d cores (%s), %s; loader and server on the same machine. Build: %s%s." % (
             os.cpu_count(), cpu, platform.platform(), commit, " plus uncommitted changes" if dirty else ""),

@@ -126,6 +126,11 @@ void SendSnapshotFile(Call& call, const std::string& dir, const std::string& nam
     r.headers.emplace_back("content-range", "bytes " + std::to_string(first) + "-" +
                                                 std::to_string(last) + "/" + std::to_string(size));
   }
+  if (range.empty()) {
+    r.body_file = dir + "/" + name;  // streamed from disk by the server
+    return call.Respond(std::move(r));
+  }
+  // A range is read into memory (clients fetch large files in bounded pieces).
   std::ifstream in(dir + "/" + name, std::ios::binary);
   if (size > 0) {
     r.body.resize(last - first + 1);

@@ -167,6 +167,16 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(HttpResponse r) {
+    if (!r.body_file.empty()) {
+      http::file_body::value_type file;
+      beast::error_code ec;
+      file.open(r.body_file.c_str(), beast::file_mode::scan, ec);
+      if (!ec) return WriteFile(std::move(r), std::move(file));
+      spdlog::error("cannot open {} for a response: {}", r.body_file, ec.message());
+      const std::string msg = "Service internal error: cannot read the file";
+      r = server_->options_.error_response ? server_->options_.error_response(500, msg)
+                                           : HttpResponse{500, "text/plain", msg, {}, {}};
+    }
     res_ = {};
     res_.version(11);
     res_.result(static_cast<unsigned>(r.status));
@@ -176,14 +186,32 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_ && !server_->stopping());
     res_.prepare_payload();
+    write_keep_alive_ = res_.keep_alive();
     http::async_write(stream_, res_,
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  // A response whose body is streamed from a file (never held in memory whole).
+  void WriteFile(HttpResponse r, http::file_body::value_type file) {
+    file_res_.emplace();
+    file_res_->version(11);
+    file_res_->result(static_cast<unsigned>(r.status));
+    file_res_->set(http::field::server, "quiver");
+    if (!r.content_type.empty()) file_res_->set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) file_res_->set(k, v);
+    file_res_->body() = std::move(file);
+    file_res_->keep_alive(keep_alive_ && !server_->stopping());
+    file_res_->prepare_payload();
+    write_keep_alive_ = file_res_->keep_alive();
+    http::async_write(stream_, *file_res_,
                       beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, size_t) {
     server_->RequestFinished();
+    file_res_.reset();
     if (ec) return;
-    if (!res_.keep_alive()) {
+    if (!write_keep_alive_) {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
       return;
@@ -195,6 +223,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
+  std::optional<http::response<http::file_body>> file_res_;
+  bool write_keep_alive_ = true;
   HttpServer::Impl* server_;
   bool keep_alive_ = true;
 };

@@ -30,6 +30,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When not empty: the body is the whole file at this path, streamed from disk (`body` is
+  // ignored); used for snapshot downloads. If it cannot be opened the answer is a 500.
+  std::string body_file;
 };
 
 // Sends the response; call exactly once, from any thread.

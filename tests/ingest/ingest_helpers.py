@@ -145,7 +145,10 @@ def ingest(*args, stdin=None, timeout=120, env=None):
     """Runs `quiver ingest ARGS`; returns CompletedProcess (text output)."""
     e = dict(os.environ)
     e.update(env or {})
-    return subprocess.run([QUIVER_BIN, "ingest", "--progress", "log", *map(str, args)], input=stdin,
+    args = [str(a) for a in args]
+    if "--progress" not in args:
+        args = ["--progress", "log"] + args
+    return subprocess.run([QUIVER_BIN, "ingest", *args], input=stdin,
                           capture_output=True, text=True, timeout=timeout, env=e)
 
 

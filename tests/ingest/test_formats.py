@@ -133,12 +133,12 @@ def test_existing_collection_indexes_and_wait_indexed(server, tmp_path):
 
 
 def test_progress_bar_and_log_lines(server, tmp_path):
-    path = write_jsonl(str(tmp_path / "p.jsonl"), [record(i, DIM) for i in range(1, 3001)])
+    path = write_jsonl(str(tmp_path / "p.jsonl"), [record(i, DIM) for i in range(1, 20001)])
     r = ingest("--url", server.url, "-c", "progress", "-f", path, "--create", "size=%d" % DIM,
                "--progress", "bar", "--batch-size", 10, "-p", 1)
     assert r.returncode == 0, r.stderr
-    assert "\r" in r.stderr and "rec/s" in r.stderr and "%" in r.stderr
+    assert "\x1b[K" in r.stderr and "rec/s" in r.stderr and "%" in r.stderr  # redrawn in place
     r = ingest("--url", server.url, "-c", "progress", "-f", path, "--progress", "log",
                "--log-interval", "0.01", "--batch-size", 10, "-p", 1)
     assert r.returncode == 0, r.stderr
-    assert "records/s" in r.stderr and "\r" not in r.stderr
+    assert "records/s" in r.stderr and "\x1b[K" not in r.stderr

@@ -119,3 +119,21 @@ def test_checkpoint_of_another_load_is_refused(server, tmp_path):
     assert r.returncode == 0, r.stderr
     r = ingest("--url", server.url, "-c", "ck2", "-f", path, "--create", "size=%d" % DIM, "--checkpoint", ckpt)
     assert r.returncode == 1 and "belongs to a different load" in r.stderr
+
+
+def test_bulk_setting_restored_after_a_kill_between_last_checkpoint_and_restore(server, tmp_path):
+    path = write_jsonl(str(tmp_path / "b.jsonl"), [record(i, DIM) for i in range(1, 11)])
+    ckpt = tmp_path / "ckpt.json"
+    args = ["--url", server.url, "-c", "bulkdone", "-f", path, "--create", "size=%d" % DIM,
+            "--checkpoint", ckpt, "--bulk"]
+    r = ingest(*args)
+    assert r.returncode == 0, r.stderr
+    # As if killed after the final checkpoint but before restoring: threshold 0, bulk still active.
+    code, out = server.call("PATCH", "/collections/bulkdone", {"optimizers_config": {"indexing_threshold": 0}})
+    assert code == 200, out
+    c = json.loads(open(ckpt).read())
+    c["bulk_active"], c["original_indexing_threshold"] = True, 777
+    open(ckpt, "w").write(json.dumps(c))
+    r = ingest(*args)
+    assert r.returncode == 0 and "nothing to send" in r.stderr, r.stderr
+    assert server.info("bulkdone")["config"]["optimizer_config"]["indexing_threshold"] == 777

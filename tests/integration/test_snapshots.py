@@ -73,6 +73,17 @@ def test_create_list_download_delete_with_checksum_sidecar(make_server):
                      headers={"Range": "bytes=10-19"}, timeout=30)
     assert r.status_code == 206 and r.content == data[10:20]
     assert r.headers["Content-Range"] == "bytes 10-19/%d" % len(data)
+    r = requests.get(server.base_url + "/collections/books/snapshots/%s" % desc["name"],
+                     headers={"Range": "bytes=-7"}, timeout=30)
+    assert r.status_code == 206 and r.content == data[-7:]
+    r = requests.get(server.base_url + "/collections/books/snapshots/%s" % desc["name"],
+                     headers={"Range": "bytes=%d-" % len(data)}, timeout=30)
+    assert r.status_code == 416 and r.headers["Content-Range"] == "bytes */%d" % len(data)
+    # Keep-alive still works after a streamed file body.
+    session = requests.Session()
+    for _ in range(3):
+        r = session.get(server.base_url + "/collections/books/snapshots/%s" % desc["name"], timeout=30)
+        assert r.status_code == 200 and r.content == data
 
     assert api.ok("DELETE", "/collections/books/snapshots/%s" % desc["name"]) is True
     assert not os.path.exists(sidecar)

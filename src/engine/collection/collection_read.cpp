@@ -217,7 +217,16 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       h.ef_construct = *params.hnsw_config->ef_construct;
     }
     const uint64_t full_scan_points = h.full_scan_threshold * 1024 / (dim * sizeof(float));
-    if (!req.filter || allowed_count >= full_scan_points) {
+    size_t ef = req.hnsw_ef ? *req.hnsw_ef : h.ef_construct;
+    // Qdrant's rule (below full_scan_threshold → exact), plus a cost model for the rest: a graph
+    // search that must find ef matches at selectivity s expands about ef / s nodes of 2m neighbours
+    // each, while scoring the c matches exactly costs c distances; with s = c / live, the graph
+    // wins only when c² > ef · 2m · live.
+    const uint64_t live = std::max<uint64_t>(seg.live_count(), 1);
+    const uint64_t graph_cost = uint64_t(ef) * 2 * index->params().m * live;
+    bool exact_cheaper = req.filter && (allowed_count < full_scan_points ||
+                                        allowed_count * allowed_count < graph_cost);
+    if (!exact_cheaper) {
       std::function<bool(uint32_t)> accept = [&](uint32_t i) {
         if (req.filter ? !allowed[i] : seg.IsDeleted(i)) return false;
         return !excluded(i);
@@ -225,7 +234,6 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       bool need_accept = req.filter || seg.deleted_count() > 0 || !exclude.empty();
       if (req.stats) req.stats->used_graph = true;
       size_t k = req.limit + req.offset;
-      size_t ef = req.hnsw_ef ? *req.hnsw_ef : h.ef_construct;
       for (const auto& [score, off] : index->Search(query, k, ef, need_accept ? &accept : nullptr)) {
         top.Push({score, seg.IdAt(off), &seg, off});
       }

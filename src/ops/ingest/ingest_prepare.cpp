@@ -220,13 +220,12 @@ base::Status IngestRunner::PrepareCollection() {
     if (!index.ok()) return index.status();
     QUIVER_RETURN_IF_ERROR(admin_->CreateIndex(index.value().first, index.value().second));
   }
-  if (o.bulk) {
-    if (resumed_ && resumed_->bulk_active) {
-      original_threshold_ = resumed_->original_indexing_threshold;  // the current 0 is ours
-    } else {
-      original_threshold_ = state.value()->indexing_threshold;
-    }
-    if (!resumed_ || !resumed_->complete) {
+  bool deferred_before = resumed_ && resumed_->bulk_active;  // a killed run left its 0 in place
+  if (o.bulk || deferred_before) {
+    original_threshold_ = deferred_before ? resumed_->original_indexing_threshold
+                                          : state.value()->indexing_threshold;
+    bulk_active_ = deferred_before;  // restored at the end even when nothing is left to load
+    if (o.bulk && !(resumed_ && resumed_->complete)) {
       QUIVER_RETURN_IF_ERROR(admin_->SetIndexingThreshold(0));
       bulk_active_ = true;
       LogLine("bulk load: indexing deferred (optimizers_config.indexing_threshold = 0)");

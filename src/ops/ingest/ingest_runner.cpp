@@ -177,7 +177,7 @@ void IngestRunner::ReaderLoop() {
     }
     RawBatch batch;
     auto got = reader_->Next(max, budget, batch);
-    input_.bytes = reader_->progress_bytes();
+    batch.progress_bytes = reader_->progress_bytes();
     if (auto total = reader_->total_records()) input_.total_records = *total;
     if (!got.ok()) {
       SetFatal(base::Status(got.status().code(), "input: " + got.status().message()));
@@ -218,6 +218,11 @@ void IngestRunner::WorkerLoop(BatchUploader* uploader) {
       break;
     }
     if (wait && out.durable) tracker_->MarkDurable(snapshot);
+    // Progress counts input bytes of processed batches, not of batches read ahead.
+    uint64_t bytes = input_.bytes.load();
+    while (bytes < batch->progress_bytes &&
+           !input_.bytes.compare_exchange_weak(bytes, batch->progress_bytes)) {
+    }
   }
 }
 
@@ -299,7 +304,11 @@ int IngestRunner::Finish() {
     LogLine("waiting for the collection to be green");
     base::Status st = admin_->WaitGreen(options_.green_timeout_sec, &g_signal);
     green_seconds_ = Since(t0);
-    if (!st.ok()) SetFatal(st);
+    if (!st.ok() && g_signal.load()) {
+      interrupted_ = true;  // Ctrl-C while waiting: the load itself is complete
+    } else if (!st.ok()) {
+      SetFatal(st);
+    }
   }
 
   Summary s;

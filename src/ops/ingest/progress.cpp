@@ -128,7 +128,7 @@ void ProgressDisplay::Tick() {
     uint64_t tb = input_->total_bytes.load(), tr = input_->total_records.load();
     if (tr > 0) {
       start_fraction_ = double(resumed_.records) / double(tr);
-    } else if (tb > 0) {
+    } else if (tb > 0 && input_->bytes.load() > 0) {  // after the first batch (or the resume seek)
       start_fraction_ = double(input_->bytes.load()) / double(tb);
     }
   }
