@@ -26,6 +26,9 @@ void RegisterCollectionRoutes(Router& router, ApiContext& ctx) {
     call->Ok(wire::RenderCollectionInfo(c->Info(), c->OptimizationPending() ? "yellow" : "green"));
   });
   router.Add("GET", "/collections/{collection_name}/exists", [&ctx](std::shared_ptr<Call> call) {
+    // Qdrant validates the name here (422 for an empty name or control characters).
+    base::Status valid = engine::Catalog::ValidateName(call->Param("collection_name"));
+    if (!valid.ok()) return call->Fail(valid);
     bool exists = ctx.catalog->Get(call->Param("collection_name")).ok();
     call->Ok(exists ? "{\"exists\":true}" : "{\"exists\":false}");
   });

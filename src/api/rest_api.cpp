@@ -16,7 +16,12 @@ RestApi::RestApi(engine::Catalog* catalog, ApiOptions options) {
 RestApi::~RestApi() { WaitForSnapshotWork(); }
 
 std::shared_ptr<engine::Collection> CollectionOrFail(ApiContext& ctx, Call& call) {
-  auto c = ctx.catalog->Get(call.Param("collection_name"));
+  const std::string& name = call.Param("collection_name");
+  if (name.empty()) {  // Qdrant validates the path parameter's length (1..255): 422
+    call.Fail(engine::Catalog::ValidateName(name));
+    return nullptr;
+  }
+  auto c = ctx.catalog->Get(name);
   if (!c.ok()) {
     call.Fail(c.status());
     return nullptr;

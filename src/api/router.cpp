@@ -3,20 +3,23 @@
 namespace quiver::api {
 namespace {
 
+// Leading and trailing slashes are dropped; an empty segment inside the path (`/collections//exists`) is kept,
+// so that it reaches the handler as an empty parameter and is refused there with 422, as Qdrant does.
 std::vector<std::string_view> Split(std::string_view path) {
   std::vector<std::string_view> out;
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  if (path.empty()) return out;
   size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
+  while (true) {
     size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
+    if (j == std::string_view::npos) {
+      out.push_back(path.substr(i));
+      return out;
+    }
     out.push_back(path.substr(i, j - i));
-    i = j;
+    i = j + 1;
   }
-  return out;
 }
 
 std::string Decode(std::string_view s) {

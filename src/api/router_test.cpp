@@ -24,6 +24,9 @@ TEST(RouterTest, MatchesTemplatesAndMethods) {
   m = r.Find("DELETE", "/collections/books", params);
   EXPECT_EQ(m.handler, nullptr);
   EXPECT_TRUE(m.path_matched);
+  m = r.Find("GET", "/collections//points/7", params);  // empty parameter, refused by the handler
+  ASSERT_NE(m.handler, nullptr);
+  EXPECT_EQ(params["collection_name"], "");
   m = r.Find("GET", "/nothing/here", params);
   EXPECT_EQ(m.handler, nullptr);
   EXPECT_FALSE(m.path_matched);

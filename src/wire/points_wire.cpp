@@ -106,7 +106,8 @@ Result<GetPointsRequest> ParseGetPoints(std::string_view body) {
   if (!obj.value()["with_payload"].get(wp)) {
     QUIVER_RETURN_IF_ERROR(ParseWithPayload(wp, "with_payload", req.with_payload));
   }
-  if (!obj.value()["with_vector"].get(wv)) {
+  // Qdrant's PointRequest takes `with_vectors` as an alias of `with_vector`.
+  if (!obj.value()["with_vector"].get(wv) || !obj.value()["with_vectors"].get(wv)) {
     QUIVER_RETURN_IF_ERROR(ParseWithVector(wv, "with_vector", req.with_vector));
   }
   return req;
@@ -135,7 +136,7 @@ Result<engine::ScrollRequest> ParseScroll(std::string_view body) {
       req.filter = std::move(flt.value());
     } else if (k == "with_payload") {
       return ParseWithPayload(f, k, req.with_payload);
-    } else if (k == "with_vector") {
+    } else if (k == "with_vector" || k == "with_vectors") {  // alias, as in Qdrant's ScrollRequest
       return ParseWithVector(f, k, req.with_vector);
     } else if (k == "order_by") {
       if (f.is_null()) return Status::Ok();

@@ -125,8 +125,13 @@ Status CommonField(std::string_view k, Json f, QueryRequest& q, bool* handled) {
 Status ParseQueryObject(Json v, QueryRequest& q) {
   auto obj = AsObject(v, "");
   if (!obj.ok()) return obj.status();
-  return ForEachField(obj.value(), [&](std::string_view k, Json f) -> Status {
+  std::string unsupported;  // a query kind Quiver does not run yet; reported after Qdrant's own checks
+  Status st = ForEachField(obj.value(), [&](std::string_view k, Json f) -> Status {
     bool handled;
+    if (k == "limit" && f.is_uint64() && f.get_uint64().value_unsafe() == 0) {
+      // QueryRequest flattens QueryRequestInternal in Qdrant, hence the path
+      return Status::Validation("internal.limit: value 0 invalid, must be 1 or larger");
+    }
     QUIVER_RETURN_IF_ERROR(CommonField(k, f, q, &handled));
     if (handled) return Status::Ok();
     if (k == "prefetch") {
@@ -161,9 +166,23 @@ Status ParseQueryObject(Json v, QueryRequest& q) {
       }
       return Status::Ok();
     }
-    std::string kind = qo.value().size() ? std::string((*qo.value().begin()).key) : "";
-    return Status::BadRequest("query `" + kind + "` is not supported by Quiver yet");
+    unsupported = qo.value().size() ? std::string((*qo.value().begin()).key) : "";
+    return Status::Ok();
   });
+  if (!st.ok()) return st;
+  // Qdrant's request validation (CollectionQueryRequest), same messages.
+  if (q.score_threshold && q.kind == QueryRequest::Kind::kNone && unsupported.empty()) {
+    return Status::BadRequest(
+        "A query is needed to use the score_threshold. Can't have score_threshold without defining a "
+        "query.");
+  }
+  if (q.score_threshold && unsupported == "order_by") {
+    return Status::BadRequest("Can't use score_threshold with an order_by query.");
+  }
+  if (!unsupported.empty()) {
+    return Status::BadRequest("query `" + unsupported + "` is not supported by Quiver yet");
+  }
+  return Status::Ok();
 }
 
 template <typename F>

@@ -58,6 +58,10 @@ base::Status Catalog::ValidateName(const std::string& name) {
       return base::Status::Validation("collection_name: collection name cannot contain \"" +
                                       std::string(1, c) + "\" char");
     }
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {  // control characters, as Qdrant
+      return base::Status::Validation(
+          "collection_name: collection name cannot contain control characters");
+    }
   }
   return base::Status::Ok();
 }
@@ -114,8 +118,9 @@ base::Status Catalog::CreateCollection(const std::string& name, const Collection
     if (collections_.count(name)) {
       return base::Status::AlreadyExists("Collection `" + name + "` already exists!");
     }
-    if (aliases_.count(name)) {
-      return base::Status::AlreadyExists("Alias with name `" + name + "` already exists!");
+    if (aliases_.count(name)) {  // Qdrant: StorageError::BadInput (400), not AlreadyExists
+      return base::Status::BadInput("Can't create collection with name " + name +
+                                    ". Alias with the same name already exists");
     }
   }
   // Build it under a temporary name, then rename into place: a crash never leaves half of one.

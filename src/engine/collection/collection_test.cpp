@@ -117,6 +117,10 @@ TEST_F(CollectionTest, CatalogAliasesSurviveReopen) {
     a.collection_name = "books";
     a.alias_name = "library";
     ASSERT_TRUE(cat.value()->UpdateAliases({a}).ok());
+    // Qdrant answers 400 (bad input), not 409, for a collection named like an existing alias.
+    EXPECT_EQ(cat.value()->CreateCollection("library", config_).code(), base::StatusCode::kBadInput);
+    EXPECT_EQ(cat.value()->CreateCollection("tab\tname", config_).code(),
+              base::StatusCode::kValidation);
     ASSERT_TRUE(cat.value()->Close().ok());
   }
   auto cat = Catalog::Open(fs_, dir_);

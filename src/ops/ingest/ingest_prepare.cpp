@@ -222,8 +222,8 @@ base::Status IngestRunner::PrepareCollection() {
   }
   bool deferred_before = resumed_ && resumed_->bulk_active;  // a killed run left its 0 in place
   if (o.bulk || deferred_before) {
-    original_threshold_ = deferred_before ? resumed_->original_indexing_threshold
-                                          : state.value()->indexing_threshold;
+    original_threshold_ =
+        deferred_before ? resumed_->original_indexing_threshold : state.value()->indexing_threshold;
     bulk_active_ = deferred_before;  // restored at the end even when nothing is left to load
     if (o.bulk && !(resumed_ && resumed_->complete)) {
       QUIVER_RETURN_IF_ERROR(admin_->SetIndexingThreshold(0));

@@ -97,7 +97,7 @@ class IngestRunner {
   std::atomic<bool> interrupted_{false};
   std::atomic<bool> input_done_{false};  // the reader reached the end of the input (or --limit)
   std::atomic<bool> stopped_at_limit_{false};
-  std::atomic<uint64_t> batches_{0};     // batches handed to the workers
+  std::atomic<uint64_t> batches_{0};  // batches handed to the workers
   std::mutex fatal_mu_;
   std::string fatal_;
   uint64_t saved_version_ = ~0ull;

@@ -46,7 +46,7 @@ struct RawBatch {
   uint64_t seq = 0;  // 0, 1, 2, ... in input order
   std::string data;
   std::vector<RawRecord> records;
-  SourcePosition end;         // the position after this batch
+  SourcePosition end;           // the position after this batch
   uint64_t progress_bytes = 0;  // RecordReader::progress_bytes() after this batch was read
 };
 
