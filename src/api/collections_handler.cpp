@@ -28,7 +28,9 @@ void RegisterCollectionRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/collections/{collection_name}/exists", [&ctx](std::shared_ptr<Call> call) {
     // Qdrant validates the name here (422 for an empty name or control characters).
     base::Status valid = engine::Catalog::ValidateName(call->Param("collection_name"));
-    if (!valid.ok()) return call->Fail(valid);
+    if (!valid.ok()) {
+      return call->Fail(base::Status::Validation("path parameters: " + valid.message()));
+    }
     bool exists = ctx.catalog->Get(call->Param("collection_name")).ok();
     call->Ok(exists ? "{\"exists\":true}" : "{\"exists\":false}");
   });

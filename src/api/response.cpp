@@ -80,6 +80,14 @@ std::string ErrorMessageOf(const base::Status& status) {
     case C::kFormat:
       return prefixed("Format error in JSON body: ");
     case C::kValidation:
+      // Path and query parameter errors say so, as actix-web-validator does in Qdrant.
+      for (const char* source : {"path parameters: ", "query parameters: "}) {
+        if (m.rfind(source, 0) == 0) {
+          std::string_view src(source);
+          return "Validation error in " + std::string(src.substr(0, src.size() - 2)) + ": [" +
+                 m.substr(src.size()) + "]";
+        }
+      }
       return "Validation error in JSON body: [" + m + "]";
     case C::kNotFound:
       return prefixed("Not found: ");

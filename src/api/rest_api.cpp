@@ -17,8 +17,9 @@ RestApi::~RestApi() { WaitForSnapshotWork(); }
 
 std::shared_ptr<engine::Collection> CollectionOrFail(ApiContext& ctx, Call& call) {
   const std::string& name = call.Param("collection_name");
-  if (name.empty()) {  // Qdrant validates the path parameter's length (1..255): 422
-    call.Fail(engine::Catalog::ValidateName(name));
+  if (name.empty() || name.size() > 255) {  // Qdrant validates the path parameter's length: 422
+    call.Fail(base::Status::Validation(
+        "path parameters: collection_name: length must be between 1 and 255"));
     return nullptr;
   }
   auto c = ctx.catalog->Get(name);
@@ -134,6 +135,11 @@ void RestApi::Handle(net::HttpRequest&& request, net::Responder respond) {
   }
   auto call = std::make_shared<Call>(std::move(request), std::move(wrapped));
   call->params() = std::move(params);
+  // Qdrant validates `timeout` (seconds, >= 1) on every endpoint that takes it.
+  if (auto timeout = call->Query("timeout"); timeout && *timeout == "0") {
+    return call->Fail(base::Status::Validation(
+        "query parameters: timeout: value 0 invalid, must be 1 or larger"));
+  }
   (*match.handler)(call);
 }
 

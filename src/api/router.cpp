@@ -3,8 +3,9 @@
 namespace quiver::api {
 namespace {
 
-// Leading and trailing slashes are dropped; an empty segment inside the path (`/collections//exists`) is kept,
-// so that it reaches the handler as an empty parameter and is refused there with 422, as Qdrant does.
+// Leading and trailing slashes are dropped; an empty segment inside the path
+// (`/collections//exists`) is kept, so that it reaches the handler as an empty parameter and is
+// refused there with 422, as Qdrant does.
 std::vector<std::string_view> Split(std::string_view path) {
   std::vector<std::string_view> out;
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <vector>
 
+#include "ops/backup/cron_schedule.h"
+
 extern char** environ;
 
 namespace quiver::app {
@@ -32,6 +34,11 @@ const std::map<std::string, Kind>& Schema() {
       {"service.verify_https_client_certificate", Kind::kBool},
       {"service.enable_snapshot_url_recovery", Kind::kBool},
       {"service.hardware_reporting", Kind::kBool},
+      {"backup", Kind::kSection},
+      {"backup.enabled", Kind::kBool},
+      {"backup.schedule", Kind::kString},
+      {"backup.target", Kind::kString},
+      {"backup.keep_last", Kind::kInt},
       {"storage", Kind::kSection},
       {"storage.storage_path", Kind::kString},
       {"storage.snapshots_path", Kind::kString},
@@ -213,6 +220,20 @@ base::Result<ServerConfig> LoadConfig(const std::optional<std::string>& path,
     get("storage.storage_path", c.storage_path);
     get("storage.snapshots_path", c.snapshots_path);
     if (c.storage_path.empty()) return Bad("storage.storage_path", "must not be empty");
+    get("backup.enabled", c.backup_enabled);
+    get("backup.schedule", c.backup_schedule);
+    get("backup.target", c.backup_target);
+    get("backup.keep_last", c.backup_keep_last);
+    if (c.backup_keep_last == 0) return Bad("backup.keep_last", "must be at least 1");
+    if (c.backup_target.rfind("file://", 0) == 0) c.backup_target = c.backup_target.substr(7);
+    if (auto cron = ops::CronSchedule::Parse(c.backup_schedule); !cron.ok()) {
+      return Bad("backup.schedule", cron.status().message());
+    }
+    if (c.backup_enabled && c.backup_target.rfind("s3://", 0) == 0) {
+      return Bad("backup.target",
+                 "the server backs up to a local directory; use `quiver backup` "
+                 "for S3");
+    }
     auto& d = c.collection_defaults;
     get("storage.wal.wal_capacity_mb", d.wal_config.wal_capacity_mb);
     if (d.wal_config.wal_capacity_mb == 0)

@@ -26,6 +26,11 @@ struct ServerConfig {
   // storage
   std::string storage_path = "./storage";
   std::string snapshots_path = "./snapshots";
+  // backup: the server's own scheduled backups to a local directory (off unless enabled).
+  bool backup_enabled = false;
+  std::string backup_schedule = "0 * * * *";
+  std::string backup_target = "./backups";
+  uint64_t backup_keep_last = 24;
   // Collection defaults from storage.hnsw_index, storage.optimizers, storage.wal.
   engine::CollectionConfig collection_defaults;
 };

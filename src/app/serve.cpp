@@ -11,6 +11,7 @@
 #include "engine/collection/catalog.h"
 #include "engine/index/distance_kernels.h"
 #include "net/http_server.h"
+#include "ops/backup/scheduled_backup.h"
 
 #ifndef QUIVER_GIT_COMMIT
 #define QUIVER_GIT_COMMIT "0000000000000000000000000000000000000000"
@@ -91,10 +92,26 @@ int RunServe(const ServeOptions& options) {
   spdlog::info("Quiver listening on http://{}:{} ({} workers)", cfg.host, server.port(),
                http.threads);
 
+  std::unique_ptr<ops::ScheduledBackup> backups;
+  if (cfg.backup_enabled) {
+    ops::SnapshotOptions snap;
+    snap.snapshots_path = cfg.snapshots_path;
+    ops::BackupOptions bopt;
+    bopt.target_dir = cfg.backup_target;
+    bopt.keep_last = cfg.backup_keep_last;
+    bopt.quiver_version = QUIVER_VERSION;
+    backups = std::make_unique<ops::ScheduledBackup>(
+        catalog.value().get(), snap, bopt, ops::CronSchedule::Parse(cfg.backup_schedule).value());
+    backups->Start();
+    spdlog::info("backups: `{}` to {}, keeping the last {}", cfg.backup_schedule, cfg.backup_target,
+                 cfg.backup_keep_last);
+  }
+
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop(10);
+  if (backups) backups->Stop();  // lets a running backup finish
   st = catalog.value()->Close();
   if (!st.ok()) {
     spdlog::error("shutdown flush failed: {}", st.message());

@@ -307,7 +307,11 @@ Result<CollectionConfig> ParseCreateCollection(std::string_view body,
         return Status::BadRequest("sparse vectors are not supported by Quiver yet");
       }
     }
-    return Status::Ok();  // sharding_method, strict_mode_config, metadata, init_from: accepted
+    if (k == "init_from" && !IsNull(f)) {
+      // Accepting it would create an empty collection where the client expects a copy.
+      return Status::BadRequest("`init_from` is not supported by Quiver yet");
+    }
+    return Status::Ok();  // sharding_method, strict_mode_config, metadata: accepted
   });
   if (!st.ok()) return st;
   if (c.vectors.empty()) {

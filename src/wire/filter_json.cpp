@@ -365,8 +365,9 @@ Result<Condition> ParseSlice(Json v, std::string_view path) {
   if (!total.ok()) return total.status();
   auto index = RequiredWith(obj.value(), "index", path, AsU32);
   if (!index.ok()) return index.status();
-  if (total.value() == 0) {
-    return Status::Validation(Sub(path, "total") + ": value 0 invalid, must be 1 or larger");
+  if (total.value() == 0) {  // NonZeroU32 in Qdrant: refused by deserialization (400), not 422
+    return Status::Format("invalid value: integer `0`, expected a nonzero u32" +
+                          At(Sub(path, "total")));
   }
   if (index.value() >= total.value()) {
     return Status::Validation(Sub(path, "index") + ": value " + std::to_string(index.value()) +

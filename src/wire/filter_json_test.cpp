@@ -209,7 +209,7 @@ TEST(FilterJsonTest, MinShouldAndSlice) {
   const auto& s = std::get<engine::SliceCondition>(slice.must[0].c);
   EXPECT_EQ(s.total, 4u);
   EXPECT_EQ(s.index, 3u);
-  EXPECT_EQ(Code(R"({"must": {"slice": {"total": 0, "index": 0}}})"), StatusCode::kValidation);
+  EXPECT_EQ(Code(R"({"must": {"slice": {"total": 0, "index": 0}}})"), StatusCode::kFormat);
   EXPECT_EQ(Code(R"({"must": {"slice": {"total": 4, "index": 4}}})"), StatusCode::kValidation);
   EXPECT_EQ(Code(R"({"must": {"slice": {"total": 4294967296, "index": 0}}})"), StatusCode::kFormat);
 }

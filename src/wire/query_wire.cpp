@@ -125,7 +125,8 @@ Status CommonField(std::string_view k, Json f, QueryRequest& q, bool* handled) {
 Status ParseQueryObject(Json v, QueryRequest& q) {
   auto obj = AsObject(v, "");
   if (!obj.ok()) return obj.status();
-  std::string unsupported;  // a query kind Quiver does not run yet; reported after Qdrant's own checks
+  // A query kind Quiver does not run yet: reported after Qdrant's own checks.
+  std::string unsupported;
   Status st = ForEachField(obj.value(), [&](std::string_view k, Json f) -> Status {
     bool handled;
     if (k == "limit" && f.is_uint64() && f.get_uint64().value_unsafe() == 0) {
@@ -173,8 +174,8 @@ Status ParseQueryObject(Json v, QueryRequest& q) {
   // Qdrant's request validation (CollectionQueryRequest), same messages.
   if (q.score_threshold && q.kind == QueryRequest::Kind::kNone && unsupported.empty()) {
     return Status::BadRequest(
-        "A query is needed to use the score_threshold. Can't have score_threshold without defining a "
-        "query.");
+        "A query is needed to use the score_threshold. Can't have score_threshold without "
+        "defining a query.");
   }
   if (q.score_threshold && unsupported == "order_by") {
     return Status::BadRequest("Can't use score_threshold with an order_by query.");

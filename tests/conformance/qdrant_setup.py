@@ -80,3 +80,27 @@ def query(api, name, body):
 
 def scroll(api, name, body):
     return api.post("/collections/%s/points/scroll" % name, json=body)
+
+
+def multivec_collection_setup(api, collection_name="test_collection", on_disk_payload=True, on_disk_vectors=False,
+                              distance=None):
+    """helpers/collection_setup.py multivec_collection_setup without the two sparse vectors: points 7 and 8,
+    which carry only sparse vectors in Qdrant's version, have no vector here."""
+    _create(api, collection_name, {
+        "vectors": {"image": {"size": 4, "distance": distance or "Dot", "on_disk": on_disk_vectors},
+                    "text": {"size": 8, "distance": distance or "Cosine", "on_disk": on_disk_vectors}},
+        "on_disk_payload": on_disk_payload,
+    })
+
+    def both(v):
+        return {"image": v, "text": v + v}
+    _upsert(api, collection_name, [
+        {"id": 1, "vector": both([0.05, 0.61, 0.76, 0.74]), "payload": {"city": "Berlin"}},
+        {"id": 2, "vector": both([0.19, 0.81, 0.75, 0.11]), "payload": {"city": ["Berlin", "London"]}},
+        {"id": 3, "vector": both([0.36, 0.55, 0.47, 0.94]), "payload": {"city": ["Berlin", "Moscow"]}},
+        {"id": 4, "vector": both([0.18, 0.01, 0.85, 0.80]), "payload": {"city": ["London", "Moscow"]}},
+        {"id": 5, "vector": both([0.24, 0.18, 0.22, 0.44]), "payload": {"count": 0}},
+        {"id": 6, "vector": both([0.35, 0.08, 0.11, 0.44])},
+        {"id": 7, "vector": {}},
+        {"id": 8, "vector": {}, "payload": {"count": 0}},
+    ])

@@ -93,7 +93,7 @@ struct PayloadFieldInfo {
 struct CollectionStats {
   uint64_t points = 0;
   std::map<std::string, uint64_t> segments_by_state;  // "appendable", "sealed", "indexed"
-  uint64_t optimizations_queued = 0;   // segments waiting for an index build or vacuum
+  uint64_t optimizations_queued = 0;  // segments waiting for an index build or vacuum
   uint64_t optimizations_running = 0;
   uint64_t wal_bytes = 0;
   std::string status = "green";  // "yellow" while optimizations are queued or running

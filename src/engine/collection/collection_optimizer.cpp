@@ -1,13 +1,13 @@
 // The optimizer: builds HNSW indexes for sealed segments and vacuums segments with many deletions.
 // Work happens on a copy outside the write lock; a short exclusive swap installs the result and
-// drops points that changed meanwhile. Nothing is written to disk here: the next checkpoint persists
-// the new segment and its graph, so a crash in the middle of an optimization loses nothing.
+// drops points that changed meanwhile. Nothing is written to disk here: the next checkpoint
+// persists the new segment and its graph, so a crash in the middle of an optimization loses
+// nothing.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
 #include "base/stats.h"
-
 #include "engine/collection/collection.h"
 
 namespace quiver::engine {
@@ -16,7 +16,7 @@ bool Collection::NeedsIndex(const Segment& s) const {
   if (!s.sealed() || s.live_count() == 0) return false;
   const auto& threshold = config_.optimizer_config.indexing_threshold;
   if (!threshold || *threshold == 0) return false;  // 0 disables indexing, as in Qdrant
-  if (config_.hnsw_config.m == 0) return false;    // m = 0 disables the graph (bulk loading)
+  if (config_.hnsw_config.m == 0) return false;     // m = 0 disables the graph (bulk loading)
   if (s.vector_bytes() / 1024 < *threshold) return false;
   for (const auto& [name, p] : config_.vectors) {
     if (!s.Index(name)) return true;
@@ -96,9 +96,9 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
       HnswParams hp;
       hp.m = static_cast<uint32_t>(p.hnsw_config && p.hnsw_config->m ? *p.hnsw_config->m
                                                                      : config_.hnsw_config.m);
-      hp.ef_construct = static_cast<uint32_t>(
-          p.hnsw_config && p.hnsw_config->ef_construct ? *p.hnsw_config->ef_construct
-                                                       : config_.hnsw_config.ef_construct);
+      hp.ef_construct = static_cast<uint32_t>(p.hnsw_config && p.hnsw_config->ef_construct
+                                                  ? *p.hnsw_config->ef_construct
+                                                  : config_.hnsw_config.ef_construct);
       hp.threads = threads;
       hp.cancel = cancel;
       if (hp.m > 0) to_build[name] = hp;
@@ -116,7 +116,8 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     }
     rebuilt->SetIndex(name, std::move(graph));
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!to_build.empty()) {
     static base::HistogramFamily& builds = base::StatsRegistry::Global().Histogram(
         "quiver_index_build_duration_seconds", "time to build the HNSW graph(s) of one segment",
@@ -143,9 +144,9 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     }
     loc->second = Location{rebuilt.get(), i};
   }
-  spdlog::info("collection {}: optimized segment {} → {} ({} points, {} dropped, {} graph(s), {:.1f}s)",
-               name_, source->id(), rebuilt->id(), rebuilt->size(), dropped, to_build.size(),
-               seconds);
+  spdlog::info(
+      "collection {}: optimized segment {} → {} ({} points, {} dropped, {} graph(s), {:.1f}s)",
+      name_, source->id(), rebuilt->id(), rebuilt->size(), dropped, to_build.size(), seconds);
   // Keep the appendable segment last: the new sealed one takes the old one's place.
   *it = std::move(rebuilt);
   optimizing_ = false;

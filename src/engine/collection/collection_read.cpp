@@ -173,9 +173,9 @@ base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) c
 }
 
 // The query planner of one segment, as Qdrant's: a filter whose matches are fewer than
-// full_scan_threshold (KB of vectors) is scored exactly over its matches; otherwise the HNSW graph is
-// searched with the filter (and deletions) as a predicate over offsets. Segments without an index
-// (the appendable one, small ones) and `exact` requests are scanned.
+// full_scan_threshold (KB of vectors) is scored exactly over its matches; otherwise the HNSW graph
+// is searched with the filter (and deletions) as a predicate over offsets. Segments without an
+// index (the appendable one, small ones) and `exact` requests are scanned.
 void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, const float* query,
                                const VectorParams& params, TopK& top,
                                const std::vector<PointId>& exclude) const {
@@ -234,7 +234,8 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       bool need_accept = req.filter || seg.deleted_count() > 0 || !exclude.empty();
       if (req.stats) req.stats->used_graph = true;
       size_t k = req.limit + req.offset;
-      for (const auto& [score, off] : index->Search(query, k, ef, need_accept ? &accept : nullptr)) {
+      for (const auto& [score, off] :
+           index->Search(query, k, ef, need_accept ? &accept : nullptr)) {
         top.Push({score, seg.IdAt(off), &seg, off});
       }
       return;
@@ -342,7 +343,8 @@ CollectionInfo Collection::Info() const {
   info.points_count = index_.size();
   for (const auto& seg : segments_) {
     for (const auto& [name, idx] : seg->indexes()) {
-      info.indexed_vectors_count += idx->indexed_count() - std::min(idx->indexed_count(), seg->deleted_count());
+      info.indexed_vectors_count +=
+          idx->indexed_count() - std::min(idx->indexed_count(), seg->deleted_count());
     }
   }
   info.segments_count = std::max<size_t>(segments_.size(), 1);

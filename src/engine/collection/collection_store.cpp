@@ -246,7 +246,8 @@ base::Status Collection::CheckpointLocked() {
       int k = 0;
       for (const auto& [vname, graph] : seg->indexes()) {
         std::string file = stem + "-" + std::to_string(k++) + ".hnsw";
-        QUIVER_RETURN_IF_ERROR(fs_->WriteFileAtomic(dir_ + "/segments/" + file, graph->Serialize()));
+        QUIVER_RETURN_IF_ERROR(
+            fs_->WriteFileAtomic(dir_ + "/segments/" + file, graph->Serialize()));
         files.indexes[vname] = file;
       }
     }

@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <random>
-#include <thread>
 #include <set>
+#include <thread>
 
 #include "engine/collection/catalog.h"
 #include "engine/collection/query.h"
@@ -118,7 +118,8 @@ TEST_F(CollectionTest, CatalogAliasesSurviveReopen) {
     a.alias_name = "library";
     ASSERT_TRUE(cat.value()->UpdateAliases({a}).ok());
     // Qdrant answers 400 (bad input), not 409, for a collection named like an existing alias.
-    EXPECT_EQ(cat.value()->CreateCollection("library", config_).code(), base::StatusCode::kBadInput);
+    EXPECT_EQ(cat.value()->CreateCollection("library", config_).code(),
+              base::StatusCode::kBadInput);
     EXPECT_EQ(cat.value()->CreateCollection("tab\tname", config_).code(),
               base::StatusCode::kValidation);
     ASSERT_TRUE(cat.value()->Close().ok());
@@ -219,7 +220,7 @@ TEST_F(CollectionTest, OptimizerIndexesSealedSegmentsAndSearchStaysRight) {
 // return live points only, and the final state must hold every write.
 TEST_F(CollectionTest, ConcurrentWritesSearchesOptimizationAndCheckpoints) {
   config_.optimizer_config.indexing_threshold = 1;  // KB: every sealed segment gets a graph
-  config_.optimizer_config.max_segment_size = 64;    // KB: 4,096 points per segment
+  config_.optimizer_config.max_segment_size = 64;   // KB: 4,096 points per segment
   auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
   ASSERT_TRUE(created.ok());
   std::shared_ptr<Collection> c = std::move(created.value());

@@ -1,6 +1,6 @@
-// HNSW graph over the vectors of one sealed segment (Malkov & Yashunin), built in parallel, searched
-// with an optional predicate over offsets (filters and deletions), persisted in its own file
-// (docs/formats/hnsw.md). The vectors stay owned by the segment; the index keeps a pointer.
+// HNSW graph over the vectors of one sealed segment (Malkov & Yashunin), built in parallel,
+// searched with an optional predicate over offsets (filters and deletions), persisted in its own
+// file (docs/formats/hnsw.md). The vectors stay owned by the segment; the index keeps a pointer.
 #pragma once
 
 #include <atomic>
@@ -32,7 +32,8 @@ class HnswIndex {
   // present[i] == 0 are left out (present may be null: all rows). `data` must outlive the index.
   // nullptr only when params.cancel was raised.
   static std::unique_ptr<HnswIndex> Build(const float* data, const uint8_t* present, uint32_t n,
-                                          uint32_t dim, Distance distance, const HnswParams& params);
+                                          uint32_t dim, Distance distance,
+                                          const HnswParams& params);
 
   // Up to k (score, offset) pairs, best first by Qdrant's score semantics. Only offsets for which
   // `accept` returns true are returned (null: all); the graph is still traversed through others.

@@ -24,7 +24,8 @@ std::vector<float> Clustered(uint32_t n, uint32_t dim, uint32_t centres, uint64_
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t k = pick(rng);
     float s = spread(rng);
-    for (uint32_t d = 0; d < dim; ++d) out[size_t(i) * dim + d] = c[size_t(k) * dim + d] + s * g(rng);
+    for (uint32_t d = 0; d < dim; ++d)
+      out[size_t(i) * dim + d] = c[size_t(k) * dim + d] + s * g(rng);
     if (normalize) Normalize(&out[size_t(i) * dim], dim);
   }
   return out;
@@ -95,7 +96,8 @@ TEST(HnswIndexTest, AbsentRowsAreNotIndexedAndRoundTrip) {
   auto data = Clustered(n, dim, 10, 11, false);
   std::vector<uint8_t> present(n, 1);
   for (uint32_t i = 0; i < n; i += 3) present[i] = 0;
-  auto idx = HnswIndex::Build(data.data(), present.data(), n, dim, Distance::kEuclid, {8, 50, 1, 1});
+  auto idx =
+      HnswIndex::Build(data.data(), present.data(), n, dim, Distance::kEuclid, {8, 50, 1, 1});
   EXPECT_EQ(idx->indexed_count(), n - (n + 2) / 3);
   for (auto& [s, id] : idx->Search(&data[0], 20, 50, nullptr)) EXPECT_NE(id % 3, 0u);
   std::string bytes = idx->Serialize();
@@ -108,8 +110,8 @@ TEST(HnswIndexTest, AbsentRowsAreNotIndexedAndRoundTrip) {
     bad[pos] ^= 0x40;
     EXPECT_FALSE(HnswIndex::Deserialize(bad, data.data(), n, dim, Distance::kEuclid).ok()) << pos;
   }
-  EXPECT_FALSE(HnswIndex::Deserialize(bytes.substr(0, 100), data.data(), n, dim,
-                                      Distance::kEuclid).ok());
+  EXPECT_FALSE(
+      HnswIndex::Deserialize(bytes.substr(0, 100), data.data(), n, dim, Distance::kEuclid).ok());
 }
 
 }  // namespace

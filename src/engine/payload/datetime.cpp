@@ -2,11 +2,11 @@
 // (lib/segment/src/types.rs), which tries chrono's RFC 3339 parser, then
 // "%Y-%m-%dT%H:%M:%S%.f%#z" / "%Y-%m-%d %H:%M:%S%.f%#z", then the zone-less (UTC) forms
 // "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M" and "%Y-%m-%d".
+#include "engine/payload/datetime.h"
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
-
-#include "engine/payload/datetime.h"
 
 namespace quiver::engine {
 

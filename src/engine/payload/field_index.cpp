@@ -22,7 +22,8 @@ void FieldIndex::Add(const Value& v, uint32_t offset) {
     if (v.is_number()) {
       numeric_.emplace_back(v.as_double(), offset);
     } else if (type_ == "datetime" && v.is_string()) {
-      if (auto micros = ParseDatetimeMicros(v.as_string())) numeric_.emplace_back(double(*micros), offset);
+      if (auto micros = ParseDatetimeMicros(v.as_string()))
+        numeric_.emplace_back(double(*micros), offset);
     }
   }
 }

@@ -1,7 +1,8 @@
 // FieldIndex: a payload index over one field of one sealed segment, used by the query planner to
 // find candidate points and estimate a filter's cardinality without touching every payload.
-// keyword / uuid / integer / bool: value → offsets; integer / float / datetime: sorted (value, offset)
-// for ranges. Built from the segment's payloads; held in memory (rebuilt when a segment is loaded).
+// keyword / uuid / integer / bool: value → offsets; integer / float / datetime: sorted (value,
+// offset) for ranges. Built from the segment's payloads; held in memory (rebuilt when a segment is
+// loaded).
 #pragma once
 
 #include <cstdint>
