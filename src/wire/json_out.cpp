@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace quiver::wire {
 
@@ -116,7 +117,10 @@ JsonOut& JsonOut::Double(double v) {
 }
 
 JsonOut& JsonOut::Float(float v) {
-  if (!std::isfinite(v)) return Null();
+  // A score can overflow to infinity on extreme (finite) vectors; JSON has no infinity, and the
+  // contract wants a number, so it is written as the largest float of that sign.
+  if (std::isinf(v)) v = v > 0 ? std::numeric_limits<float>::max() : -std::numeric_limits<float>::max();
+  if (std::isnan(v)) return Null();
   Sep();
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof(buf), v);

@@ -1,5 +1,7 @@
 #include "wire/points_json.h"
 
+#include <cmath>
+
 #include "wire/filter_json.h"
 
 namespace quiver::wire {
@@ -25,7 +27,12 @@ Status ParseFloats(Json v, std::string_view path, std::vector<float>& out) {
       }
       return TypeError(e, "f32", Sub(path, i));
     }
-    out.push_back(static_cast<float>(d));
+    float f = static_cast<float>(d);
+    if (!std::isfinite(f)) {
+      return Status::Format("invalid value: " + simdjson::minify(e) +
+                            ", expected a finite f32 at `" + Sub(path, i) + "`");
+    }
+    out.push_back(f);
     ++i;
   }
   return Status::Ok();

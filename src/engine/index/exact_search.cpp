@@ -1,6 +1,7 @@
 #include "engine/index/exact_search.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace quiver::engine {
 
@@ -25,7 +26,7 @@ bool TopK::Admits(float score) const {
 }
 
 void TopK::Push(const Candidate& c) {
-  if (!Admits(c.score)) return;
+  if (std::isnan(c.score) || !Admits(c.score)) return;  // NaN (inf - inf) ranks nowhere
   auto worse_first = [this](const Candidate& a, const Candidate& b) { return Better(a, b); };
   if (heap_.size() < k_) {
     heap_.push_back(c);
