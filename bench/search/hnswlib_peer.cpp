@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   for (auto& t : pool) t.join();
   double build = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::ostringstream out;
-  out << "{\"peer\":\"hnswlib-0.6.2\",\"n\":" << n << ",\"build_seconds\":" << build << ",\"runs\":[";
+  out << "{\"peer\":\"hnswlib-0.6.2\",\"n\":" << n << ",\"build_seconds\":" << build
+      << ",\"runs\":[";
   std::stringstream efs(argv[5]);
   std::string tok;
   bool first = true;

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 namespace quiver::wire {
 
@@ -88,45 +89,51 @@ JsonOut& JsonOut::String(std::string_view s) {
   return *this;
 }
 
+namespace {
+
+// Appends a number in its shortest round-trip form; floating-point values keep a fraction or
+// exponent ("1.0", not "1"), as serde writes them.
+template <typename T>
+void AppendNumber(std::string& out, T v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  std::string_view s(buf, r.ptr - buf);
+  out.append(s);
+  if constexpr (std::is_floating_point_v<T>) {
+    if (s.find_first_of(".eEn") == std::string_view::npos) out += ".0";
+  }
+}
+
+}  // namespace
+
 JsonOut& JsonOut::Int(int64_t v) {
   Sep();
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out_.append(buf, r.ptr);
+  AppendNumber(out_, v);
   return *this;
 }
 
 JsonOut& JsonOut::Uint(uint64_t v) {
   Sep();
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out_.append(buf, r.ptr);
+  AppendNumber(out_, v);
   return *this;
 }
 
 JsonOut& JsonOut::Double(double v) {
   if (!std::isfinite(v)) return Null();
   Sep();
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  std::string_view s(buf, r.ptr - buf);
-  out_.append(s);
-  // Keep floats recognisable as floats ("1.0", not "1"), as serde does.
-  if (s.find_first_of(".eEn") == std::string_view::npos) out_ += ".0";
+  AppendNumber(out_, v);
   return *this;
 }
 
 JsonOut& JsonOut::Float(float v) {
   // A score can overflow to infinity on extreme (finite) vectors; JSON has no infinity, and the
   // contract wants a number, so it is written as the largest float of that sign.
-  if (std::isinf(v)) v = v > 0 ? std::numeric_limits<float>::max() : -std::numeric_limits<float>::max();
+  if (std::isinf(v)) {
+    v = v > 0 ? std::numeric_limits<float>::max() : -std::numeric_limits<float>::max();
+  }
   if (std::isnan(v)) return Null();
   Sep();
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  std::string_view s(buf, r.ptr - buf);
-  out_.append(s);
-  if (s.find_first_of(".eEn") == std::string_view::npos) out_ += ".0";
+  AppendNumber(out_, v);
   return *this;
 }
 

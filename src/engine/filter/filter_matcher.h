@@ -28,5 +28,4 @@ class PointView {
 //   array containing null is NOT null: only an explicit null value).
 bool MatchesFilter(const Filter& filter, const PointView& point);
 
-
 }  // namespace quiver::engine
