@@ -1,5 +1,5 @@
 # Quiver: the two commands of the README, and the pieces behind them.
-.PHONY: run test build build-debug deps unit-test unit-test-debug integration-test format format-check clean
+.PHONY: run test build build-debug deps unit-test format format-check clean
 
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
@@ -15,15 +15,17 @@ build-debug: deps
 	@cmake --preset debug >/dev/null
 	@cmake --build --preset debug -j $(JOBS)
 
-# Starts quiver serve on 127.0.0.1:6333 with data in ./data (Ctrl-C stops it cleanly).
+# Starts quiver serve on 127.0.0.1:6333 with data in ./data and hourly backups in ./data/backups
+# (config/config.yaml; Ctrl-C stops it cleanly).
 run: build
 	@mkdir -p $(DATA_DIR)
 	QUIVER__STORAGE__STORAGE_PATH=$(DATA_DIR)/storage \
 	QUIVER__STORAGE__SNAPSHOTS_PATH=$(DATA_DIR)/snapshots \
+	QUIVER__BACKUP__TARGET=$(DATA_DIR)/backups \
 	./build/quiver serve --config config/config.yaml
 
-# Every test: unit tests under ASan+UBSan (debug preset), then the integration, crash and client
-# tests against the release binary.
+# Every test: unit tests under ASan+UBSan (debug preset), then every tests/run-*.sh suite against the
+# release binary (conformance, deploy checks, ingest, integration with crash and JS client, monitoring).
 test: build build-debug
 	@ctest --preset debug -j $(JOBS)
 	@set -e; for suite in tests/run-*.sh; do echo "== $$suite"; bash $$suite; done
