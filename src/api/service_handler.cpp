@@ -3,6 +3,7 @@
 
 #include "api/rest_api.h"
 #include "observability/server_metrics.h"
+#include "ops/snapshot/snapshot_service.h"
 #include "wire/json_out.h"
 
 namespace quiver::api {
@@ -38,6 +39,10 @@ std::string RenderMetrics(ApiContext& ctx, bool per_collection) {
     sample.optimizations_queued = stats.optimizations_queued;
     sample.optimizations_running = stats.optimizations_running;
     sample.wal_bytes = stats.wal_bytes;
+    ops::SnapshotActivity snaps = ops::SnapshotActivityOf(name);
+    sample.snapshots_creating = snaps.creating;
+    sample.snapshots_recovering = snaps.recovering;
+    sample.snapshots_created = snaps.created;
     sample.status = stats.status;
     server.collections.push_back(std::move(sample));
   }

@@ -54,16 +54,15 @@ void RenderQdrantFamilies(std::string& out, const ServerSample& s) {
   PerCollection(out, s, "collection_running_optimizations",
                 "number of currently running optimization tasks per collection", "gauge", "id",
                 [](C c) { return c.optimizations_running; });
-  // Snapshots do not exist yet (issue 5): these stay 0 until the snapshot code sets them.
   PerCollection(out, s, "snapshot_creation_running",
                 "number of snapshots currently being created per collection", "gauge", "id",
-                [](C) { return 0; });
+                [](C c) { return c.snapshots_creating; });
   PerCollection(out, s, "snapshot_recovery_running",
                 "number of snapshots currently being recovered per collection", "gauge", "id",
-                [](C) { return 0; });
+                [](C c) { return c.snapshots_recovering; });
   PerCollection(out, s, "snapshot_created_total",
                 "number of snapshots created per collection since start", "counter", "id",
-                [](C) { return 0; });
+                [](C c) { return c.snapshots_created; });
   AppendGauge(out, "app_status_recovery_mode", "features enabled in qdrant server",
               s.recovery_mode ? 1 : 0);
   AppendGauge(out, "cluster_enabled", "is cluster support enabled", 0);

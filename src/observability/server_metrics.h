@@ -21,6 +21,9 @@ struct CollectionSample {
   uint64_t optimizations_queued = 0;
   uint64_t optimizations_running = 0;
   uint64_t wal_bytes = 0;
+  uint64_t snapshots_creating = 0;
+  uint64_t snapshots_recovering = 0;
+  uint64_t snapshots_created = 0;
   std::string status = "green";  // green | yellow | grey | red, as GET /collections/{name}
 };
 

@@ -53,9 +53,14 @@ def test_create_list_download_delete_with_checksum_sidecar(make_server):
     create_collection(api, "books", size=DIM, distance="Cosine")
     upsert(api, "books", points(0, 200))
 
+    metrics = api.session.get(server.base_url + "/metrics").text
+    assert 'snapshot_created_total{id="books"} 0' in metrics
     desc = api.ok("POST", "/collections/books/snapshots")
     assert desc["name"].startswith("books-") and desc["name"].endswith(".snapshot")
     assert desc["size"] > 0 and len(desc["checksum"]) == 64
+    metrics = api.session.get(server.base_url + "/metrics").text
+    assert 'snapshot_created_total{id="books"} 1' in metrics
+    assert 'snapshot_creation_running{id="books"} 0' in metrics
 
     listed = api.ok("GET", "/collections/books/snapshots")
     assert [d["name"] for d in listed] == [desc["name"]]

@@ -1,5 +1,7 @@
 #include "ops/snapshot/snapshot_service.h"
 
+#include <map>
+#include <mutex>
 #include <random>
 
 #include "base/file_system.h"
@@ -62,10 +64,45 @@ std::string CollectionSnapshotDir(const SnapshotOptions& opt, const std::string&
   return opt.snapshots_path + "/" + collection;
 }
 
+namespace {
+
+std::mutex activity_mu;
+std::map<std::string, SnapshotActivity>& Activity() {
+  static std::map<std::string, SnapshotActivity> activity;
+  return activity;
+}
+
+// Counts one running creation or recovery of `collection` for as long as it lives.
+class ActivityGuard {
+ public:
+  ActivityGuard(std::string collection, uint64_t SnapshotActivity::*field)
+      : collection_(std::move(collection)), field_(field) {
+    std::lock_guard lock(activity_mu);
+    ++(Activity()[collection_].*field_);
+  }
+  ~ActivityGuard() {
+    std::lock_guard lock(activity_mu);
+    --(Activity()[collection_].*field_);
+  }
+
+ private:
+  std::string collection_;
+  uint64_t SnapshotActivity::*field_;
+};
+
+}  // namespace
+
+SnapshotActivity SnapshotActivityOf(const std::string& collection) {
+  std::lock_guard lock(activity_mu);
+  auto it = Activity().find(collection);
+  return it == Activity().end() ? SnapshotActivity{} : it->second;
+}
+
 base::Status WriteCollectionSnapshot(engine::Catalog& catalog, const std::string& name,
                                      const std::string& out_path, const SnapshotOptions& opt) {
   auto c = catalog.Get(name);
   if (!c.ok()) return c.status();
+  ActivityGuard running(c.value()->name(), &SnapshotActivity::creating);
   auto staging = catalog.NewStagingDir("snapshot");
   if (!staging.ok()) return staging.status();
   Cleanup cleanup{staging.value()};
@@ -93,7 +130,11 @@ base::Result<SnapshotDescription> CreateCollectionSnapshot(engine::Catalog& cata
   std::string file =
       collection + "-" + std::to_string(opt.peer_id) + "-" + SnapshotTimestamp() + ".snapshot";
   auto d = PublishSnapshot(tmp.path, dir, file);
-  if (d.ok()) tmp.path.clear();
+  if (d.ok()) {
+    tmp.path.clear();
+    std::lock_guard lock(activity_mu);
+    ++Activity()[collection].created;
+  }
   return d;
 }
 
@@ -101,6 +142,7 @@ base::Status RecoverCollectionSnapshot(engine::Catalog& catalog, const std::stri
                                        const std::string& tar_path, const std::string& checksum,
                                        const SnapshotOptions& opt) {
   QUIVER_RETURN_IF_ERROR(engine::Catalog::ValidateName(name));
+  ActivityGuard running(name, &SnapshotActivity::recovering);
   auto* fs = base::FileSystem::Default();
   if (!fs->Exists(tar_path)) return base::Status::BadRequest("Snapshot file does not exist");
   if (!checksum.empty()) {

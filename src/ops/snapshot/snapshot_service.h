@@ -44,4 +44,13 @@ base::Status RecoverCollectionSnapshot(engine::Catalog& catalog, const std::stri
 base::Result<SnapshotDescription> CreateFullSnapshot(engine::Catalog& catalog,
                                                      const SnapshotOptions& opt);
 
+// Snapshot activity per collection since start (Qdrant's snapshot_creation_running,
+// snapshot_recovery_running and snapshot_created_total).
+struct SnapshotActivity {
+  uint64_t creating = 0;
+  uint64_t recovering = 0;
+  uint64_t created = 0;
+};
+SnapshotActivity SnapshotActivityOf(const std::string& collection);
+
 }  // namespace quiver::ops
