@@ -1,0 +1,34 @@
+// S3 implementation of ObjectStore (s3://BUCKET/PREFIX): SigV4 via libcurl, multipart uploads with
+// parallel parts, retries and abort-on-failure, streamed downloads, paginated listings. Credentials
+// and region come from the standard AWS chain (s3_credentials.h); see docs/operations/backup.md
+// ("S3").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "ops/objstore/object_store.h"
+
+namespace quiver::ops {
+
+struct S3Options {
+  std::string sse;             // "", "AES256", "aws:kms"
+  std::string sse_kms_key_id;  // with sse == "aws:kms"; empty: the bucket's default key
+  std::string storage_class;   // e.g. "STANDARD_IA"; empty: the bucket default
+  std::string endpoint;        // overrides AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL
+  std::string region;          // overrides AWS_REGION / AWS_DEFAULT_REGION / the profile
+  bool path_style = false;     // forced true with a custom endpoint unless told
+  uint64_t part_size = 16 << 20;
+  int parallel_parts = 4;
+  int max_retries = 5;
+  std::string ca_file;  // extra CA bundle for a private endpoint
+};
+
+// Opens s3://BUCKET[/PREFIX]. Resolves credentials and region now (BadInput with a clear message
+// when none are found); does not contact the bucket.
+base::Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url,
+                                                             const S3Options& options);
+
+}  // namespace quiver::ops
