@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -23,12 +25,19 @@ struct S3Options {
   uint64_t part_size = 16 << 20;
   int parallel_parts = 4;
   int max_retries = 5;
-  std::string ca_file;  // extra CA bundle for a private endpoint
+  std::string ca_file;        // extra CA bundle for a private endpoint
+  bool virtual_host = false;  // with a custom endpoint: BUCKET.HOST instead of HOST/BUCKET
+  int list_page_size = 1000;  // ListObjectsV2 max-keys (tests use small pages)
 };
 
 // Opens s3://BUCKET[/PREFIX]. Resolves credentials and region now (BadInput with a clear message
 // when none are found); does not contact the bucket.
 base::Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url,
                                                              const S3Options& options);
+
+// The same with an explicit environment (tests): see s3_credentials.h for the variables read.
+base::Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStoreWithEnv(
+    const std::string& url, const S3Options& options,
+    const std::function<std::optional<std::string>(const std::string&)>& env);
 
 }  // namespace quiver::ops
