@@ -19,6 +19,9 @@ DEB_PACKAGES+=(zlib1g-dev libzstd-dev openssl python3-numpy)
 # snapshots (src/ops/snapshot): libarchive writes and reads the snapshot tar files; sha256 comes from
 # libssl-dev above.
 DEB_PACKAGES+=(libarchive-dev)
+# access control (src/api/auth.cpp): libjwt verifies the HS256 tokens of service.jwt_rbac. TLS for the REST
+# port uses libssl-dev above; tests/integration/test_security.py makes its certificates with the openssl CLI.
+DEB_PACKAGES+=(libjwt-dev)
 # monitoring tests (tests/run-monitoring.sh): Prometheus (includes promtool) and Alertmanager (includes
 # amtool). Their services are never started by the packages here (no systemd); the tests start their own.
 DEB_PACKAGES+=(prometheus prometheus-alertmanager)

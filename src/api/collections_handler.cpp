@@ -6,11 +6,16 @@
 namespace quiver::api {
 
 void RegisterCollectionRoutes(Router& router, ApiContext& ctx) {
+  // Listings show only what the caller's access covers (a JWT scoped to some collections).
   router.Add("GET", "/collections", [&ctx](std::shared_ptr<Call> call) {
-    call->Ok(wire::RenderCollectionsList(ctx.catalog->ListCollections()));
+    auto names = ctx.catalog->ListCollections();
+    std::erase_if(names, [&](const std::string& n) { return !call->access().CanSee(n); });
+    call->Ok(wire::RenderCollectionsList(names));
   });
   router.Add("GET", "/aliases", [&ctx](std::shared_ptr<Call> call) {
-    call->Ok(wire::RenderAliases(ctx.catalog->ListAliases(std::nullopt)));
+    auto aliases = ctx.catalog->ListAliases(std::nullopt);
+    std::erase_if(aliases, [&](const auto& a) { return !call->access().CanSee(a.second); });
+    call->Ok(wire::RenderAliases(aliases));
   });
   router.Add("POST", "/collections/aliases", [&ctx](std::shared_ptr<Call> call) {
     auto actions = wire::ParseAliasActions(call->body());

@@ -127,4 +127,8 @@ net::HttpResponse TextResponse(int http_status, std::string body) {
   return r;
 }
 
+net::HttpResponse AuthFailureResponse(bool unauthenticated, std::string message) {
+  return TextResponse(unauthenticated ? 401 : 403, std::move(message));
+}
+
 }  // namespace quiver::api

@@ -24,5 +24,8 @@ net::HttpResponse ErrorResponse(const base::Status& status, Clock::time_point st
 // The same envelope for an explicit code and full message (server-level errors).
 net::HttpResponse RawErrorResponse(int http_status, std::string_view message, double time = 0);
 net::HttpResponse TextResponse(int http_status, std::string body);
+// A request refused by authentication, as Qdrant's auth middleware answers it: plain text, 401
+// when the credential is missing or unknown, 403 when it is a JWT with a bad signature or expired.
+net::HttpResponse AuthFailureResponse(bool unauthenticated, std::string message);
 
 }  // namespace quiver::api

@@ -2,7 +2,9 @@
 
 namespace quiver::api {
 
-RestApi::RestApi(engine::Catalog* catalog, ApiOptions options) {
+RestApi::RestApi(engine::Catalog* catalog, ApiOptions options)
+    : auth_(AuthConfig{options.api_key, options.alt_api_key, options.read_only_api_key,
+                       options.jwt_rbac}) {
   ctx_.catalog = catalog;
   ctx_.options = std::move(options);
   ctx_.metrics = &metrics_;
@@ -30,59 +32,31 @@ std::shared_ptr<engine::Collection> CollectionOrFail(ApiContext& ctx, Call& call
   return c.value();
 }
 
-namespace {
-
-// Time depends only on the length of the presented key, never on where it differs.
-bool ConstantTimeEquals(std::string_view presented, std::string_view secret) {
-  if (secret.empty()) return false;
-  unsigned char diff = presented.size() != secret.size();
-  for (size_t i = 0; i < presented.size(); ++i) {
-    diff |= static_cast<unsigned char>(presented[i] ^ secret[i % secret.size()]);
+std::optional<net::HttpResponse> RestApi::Admit(const net::HttpRequest& request,
+                                                const std::string& endpoint,
+                                                const std::map<std::string, std::string>& params,
+                                                Access* access) const {
+  if (!auth_.enabled()) return std::nullopt;
+  AccessRule rule = RuleFor(request.method, request.path, endpoint);
+  if (rule.scope == AccessRule::Scope::kOpen) return std::nullopt;
+  AuthFailure failure;
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  auto granted = auth_.Authenticate(
+      request, std::chrono::duration_cast<std::chrono::seconds>(now).count(), &failure);
+  if (!granted) return AuthFailureResponse(failure.unauthenticated, failure.message);
+  std::string collection, resolved;
+  if (rule.scope == AccessRule::Scope::kCollection) {
+    auto named = params.find("collection_name");
+    if (named != params.end()) collection = named->second;
+    // An alias is allowed when the collection it points to is granted.
+    if (!granted->global() && !collection.empty() && !granted->Find(collection)) {
+      if (auto c = ctx_.catalog->Get(collection); c.ok()) resolved = c.value()->name();
+    }
   }
-  return diff == 0;
-}
-
-// POST endpoints that only read.
-bool IsReadOnlyPost(const std::string& endpoint) {
-  static const char* kSuffixes[] = {
-      "/points/scroll", "/points/count",        "/points/query",     "/points/query/batch",
-      "/points/search", "/points/search/batch", "/points/recommend", "/points/recommend/batch"};
-  if (endpoint == "/collections/{collection_name}/points") return true;  // retrieve
-  for (const char* s : kSuffixes) {
-    std::string_view e(endpoint), suffix(s);
-    if (e.size() >= suffix.size() && e.substr(e.size() - suffix.size()) == suffix) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-std::optional<net::HttpResponse> RestApi::CheckAccess(const net::HttpRequest& request,
-                                                      const std::string& endpoint) const {
-  const auto& opt = ctx_.options;
-  if (opt.api_key.empty() && opt.read_only_api_key.empty()) return std::nullopt;
-  const std::string& path = request.path;
-  if (path == "/" || path == "/healthz" || path.rfind("/livez", 0) == 0 ||
-      path.rfind("/readyz", 0) == 0) {
-    return std::nullopt;
-  }
-  std::string_view key = request.Header("api-key");
-  std::string_view auth = request.Header("authorization");
-  if (key.empty() && auth.size() > 7 &&
-      (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    key = auth.substr(7);
-  }
-  if (key.empty()) {
-    return TextResponse(401, "Must provide an API key or an Authorization bearer token");
-  }
-  if (!opt.api_key.empty() && ConstantTimeEquals(key, opt.api_key)) return std::nullopt;
-  if (!opt.read_only_api_key.empty() && ConstantTimeEquals(key, opt.read_only_api_key)) {
-    bool read = request.method == "GET" || request.method == "HEAD" ||
-                (request.method == "POST" && IsReadOnlyPost(endpoint));
-    if (read) return std::nullopt;
-    return RawErrorResponse(403, "Forbidden: Write access is required for this operation");
-  }
-  return TextResponse(401, "Invalid API key or JWT");
+  base::Status st = CheckAccess(*granted, rule, collection, resolved);
+  if (!st.ok()) return ErrorResponse(st, Clock::now());
+  *access = std::move(*granted);
+  return std::nullopt;
 }
 
 void RestApi::Handle(net::HttpRequest&& request, net::Responder respond) {
@@ -124,7 +98,8 @@ void RestApi::Handle(net::HttpRequest&& request, net::Responder respond) {
     }
     respond(std::move(r));
   };
-  if (auto denied = CheckAccess(request, endpoint)) {
+  Access access = Access::Manage();
+  if (auto denied = Admit(request, endpoint, params, &access)) {
     wrapped(std::move(*denied));
     return;
   }
@@ -135,6 +110,7 @@ void RestApi::Handle(net::HttpRequest&& request, net::Responder respond) {
   }
   auto call = std::make_shared<Call>(std::move(request), std::move(wrapped));
   call->params() = std::move(params);
+  call->set_access(std::move(access));
   // Qdrant validates `timeout` (seconds, >= 1) on every endpoint that takes it.
   if (auto timeout = call->Query("timeout"); timeout && *timeout == "0") {
     return call->Fail(base::Status::Validation(

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "api/auth.h"
 #include "api/router.h"
 #include "engine/collection/catalog.h"
 #include "engine/collection/collection_config.h"
@@ -19,6 +20,8 @@ struct ApiOptions {
   bool enable_cors = true;
   std::string api_key;                           // read-write key; empty = no authentication
   std::string read_only_api_key;                 // read-only key
+  std::string alt_api_key;                       // second read-write key (rotation)
+  bool jwt_rbac = false;                         // accept HS256 JWTs signed with the api_key
   engine::CollectionConfig collection_defaults;  // from storage.hnsw_index / optimizers / wal
   std::string storage_path;                      // for /metrics disk space (statvfs)
   std::string snapshots_path;
@@ -49,9 +52,12 @@ class RestApi {
   void Handle(net::HttpRequest&& request, net::Responder respond);
 
  private:
-  // nullopt when the request may go on; otherwise the 401/403 answer (plain text, as Qdrant).
-  std::optional<net::HttpResponse> CheckAccess(const net::HttpRequest& request,
-                                               const std::string& endpoint) const;
+  // nullopt when the request may go on (`access` set); otherwise the 401/403 answer.
+  std::optional<net::HttpResponse> Admit(const net::HttpRequest& request,
+                                         const std::string& endpoint,
+                                         const std::map<std::string, std::string>& params,
+                                         Access* access) const;
+  Authenticator auth_;
   observability::RestMetrics metrics_;
   ApiContext ctx_;
   Router router_;

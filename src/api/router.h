@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/auth.h"
 #include "api/response.h"
 #include "base/status.h"
 #include "net/http_types.h"
@@ -36,12 +37,17 @@ class Call {
   void Respond(net::HttpResponse r) { respond_(std::move(r)); }
 
   std::map<std::string, std::string>& params() { return params_; }
+  // What the caller's credential allows (manage access when authentication is off); handlers use
+  // it to filter listings, the router has already checked the route itself.
+  const Access& access() const { return access_; }
+  void set_access(Access access) { access_ = std::move(access); }
 
  private:
   net::HttpRequest req_;
   net::Responder respond_;
   Clock::time_point start_;
   std::map<std::string, std::string> params_;
+  Access access_ = Access::Manage();
 };
 
 using RouteHandler = std::function<void(std::shared_ptr<Call>)>;

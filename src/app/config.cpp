@@ -1,8 +1,10 @@
 #include "app/config.h"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <cstdio>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -30,6 +32,8 @@ const std::map<std::string, Kind>& Schema() {
       {"service.enable_cors", Kind::kBool},
       {"service.api_key", Kind::kString},
       {"service.read_only_api_key", Kind::kString},
+      {"service.alt_api_key", Kind::kString},
+      {"service.jwt_rbac", Kind::kBool},
       {"service.enable_tls", Kind::kBool},
       {"service.verify_https_client_certificate", Kind::kBool},
       {"service.enable_snapshot_url_recovery", Kind::kBool},
@@ -76,7 +80,11 @@ const std::map<std::string, Kind>& Schema() {
       {"storage.optimizers.prevent_unoptimized", Kind::kAny},
       {"cluster", Kind::kAny},
       {"telemetry_disabled", Kind::kBool},
-      {"tls", Kind::kAny},
+      {"tls", Kind::kSection},
+      {"tls.cert", Kind::kString},
+      {"tls.key", Kind::kString},
+      {"tls.ca_cert", Kind::kString},
+      {"tls.cert_ttl", Kind::kInt},
       {"gpu", Kind::kAny},
       {"inference", Kind::kAny},
   };
@@ -167,6 +175,43 @@ void ApplyEnv(YAML::Node& root, const std::map<std::string, std::string>& env,
 
 }  // namespace
 
+base::Status CheckSecretFilePermissions(const std::optional<std::string>& config_path,
+                                        const ServerConfig& config) {
+  auto world_readable = [](const std::string& file, mode_t* mode) {
+    struct stat st;
+    if (stat(file.c_str(), &st) != 0) return false;
+    *mode = st.st_mode & 07777;
+    return (st.st_mode & S_IROTH) != 0;
+  };
+  auto refuse = [](const std::string& file, const std::string& what, mode_t mode) {
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+    return base::Status::BadInput(file + " holds " + what +
+                                  " but every user of this machine can read it (mode " + octal +
+                                  "): run `chmod o-rwx " + file +
+                                  "` (or chmod 600), or start with --allow-world-readable-config");
+  };
+  mode_t mode = 0;
+  if (config_path && world_readable(*config_path, &mode)) {
+    try {
+      YAML::Node root = YAML::LoadFile(*config_path);
+      for (const char* key :
+           {"service.api_key", "service.alt_api_key", "service.read_only_api_key"}) {
+        YAML::Node n = Lookup(root, key);
+        if (n && n.IsScalar() && !n.Scalar().empty()) {
+          return refuse(*config_path, std::string("a secret (") + key + ")", mode);
+        }
+      }
+    } catch (const YAML::Exception&) {
+      // LoadConfig has already reported unreadable files.
+    }
+  }
+  if (config.enable_tls && world_readable(config.tls_key, &mode)) {
+    return refuse(config.tls_key, "the TLS private key (tls.key)", mode);
+  }
+  return base::Status::Ok();
+}
+
 std::map<std::string, std::string> ProcessEnvironment() {
   std::map<std::string, std::string> env;
   for (char** e = environ; e && *e; ++e) {
@@ -214,9 +259,22 @@ base::Result<ServerConfig> LoadConfig(const std::optional<std::string>& path,
     get("service.enable_cors", c.enable_cors);
     get("service.api_key", c.api_key);
     get("service.read_only_api_key", c.read_only_api_key);
-    bool tls = false;
-    get("service.enable_tls", tls);
-    if (tls) return Bad("service.enable_tls", "TLS is not supported by Quiver yet");
+    get("service.alt_api_key", c.alt_api_key);
+    get("service.jwt_rbac", c.jwt_rbac);
+    if (c.jwt_rbac && c.api_key.empty() && c.alt_api_key.empty()) {
+      return Bad("service.jwt_rbac", "needs service.api_key, the secret that signs the tokens");
+    }
+    get("service.enable_tls", c.enable_tls);
+    get("service.verify_https_client_certificate", c.verify_https_client_certificate);
+    get("tls.cert", c.tls_cert);
+    get("tls.key", c.tls_key);
+    get("tls.ca_cert", c.tls_ca_cert);
+    if (c.enable_tls && (c.tls_cert.empty() || c.tls_key.empty())) {
+      return Bad("tls", "service.enable_tls needs tls.cert and tls.key");
+    }
+    if (c.enable_tls && c.verify_https_client_certificate && c.tls_ca_cert.empty()) {
+      return Bad("tls.ca_cert", "service.verify_https_client_certificate needs tls.ca_cert");
+    }
     get("storage.storage_path", c.storage_path);
     get("storage.snapshots_path", c.snapshots_path);
     if (c.storage_path.empty()) return Bad("storage.storage_path", "must not be empty");

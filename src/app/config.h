@@ -23,6 +23,14 @@ struct ServerConfig {
   bool enable_cors = true;
   std::string api_key;
   std::string read_only_api_key;
+  std::string alt_api_key;  // a second read-write key, for rotation
+  bool jwt_rbac = false;    // accept HS256 JWTs signed with api_key (Qdrant's RBAC)
+  // TLS for the REST port (Qdrant's defaults for the file names).
+  bool enable_tls = false;
+  bool verify_https_client_certificate = false;
+  std::string tls_cert = "./tls/cert.pem";
+  std::string tls_key = "./tls/key.pem";
+  std::string tls_ca_cert = "./tls/cacert.pem";
   // storage
   std::string storage_path = "./storage";
   std::string snapshots_path = "./snapshots";
@@ -39,6 +47,12 @@ struct ServerConfig {
 // process environment). Unknown keys and bad values return BadInput naming the key.
 base::Result<ServerConfig> LoadConfig(const std::optional<std::string>& path,
                                       const std::map<std::string, std::string>& env);
+
+// Refuses (BadInput naming the file and the fix) a config file that holds a secret
+// (service.api_key, service.alt_api_key, service.read_only_api_key) but can be read by every user
+// of the machine, and likewise the TLS private key file when TLS is on.
+base::Status CheckSecretFilePermissions(const std::optional<std::string>& config_path,
+                                        const ServerConfig& config);
 
 // The process environment as a map.
 std::map<std::string, std::string> ProcessEnvironment();

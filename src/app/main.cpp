@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
                     "YAML configuration file (Qdrant's config.yaml keys)");
   serve->add_flag("--check-config", serve_options.check_config,
                   "Validate the configuration (file and environment) and exit: 0 valid, 1 not");
+  serve->add_flag("--allow-world-readable-config", serve_options.allow_world_readable_config,
+                  "Start even when the config file holding API keys (or the TLS key) is "
+                  "readable by every user");
   quiver::ops::ingest::IngestOptions ingest_options;
   auto* ingest = quiver::app::AddIngestCommand(app, ingest_options);
   try {

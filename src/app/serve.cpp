@@ -46,6 +46,12 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   const ServerConfig& cfg = config.value();
+  if (!options.allow_world_readable_config) {
+    if (base::Status perms = CheckSecretFilePermissions(options.config_path, cfg); !perms.ok()) {
+      spdlog::error("{}", perms.message());
+      return 1;
+    }
+  }
   if (options.check_config) {
     spdlog::info("configuration is valid");
     return 0;
@@ -66,6 +72,8 @@ int RunServe(const ServeOptions& options) {
   api_options.enable_cors = cfg.enable_cors;
   api_options.api_key = cfg.api_key;
   api_options.read_only_api_key = cfg.read_only_api_key;
+  api_options.alt_api_key = cfg.alt_api_key;
+  api_options.jwt_rbac = cfg.jwt_rbac;
   api_options.collection_defaults = cfg.collection_defaults;
   api_options.storage_path = cfg.storage_path;
   api_options.snapshots_path = cfg.snapshots_path;
@@ -77,6 +85,10 @@ int RunServe(const ServeOptions& options) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   http.threads = cfg.max_workers > 0 ? static_cast<int>(cfg.max_workers) : static_cast<int>(cores);
   http.max_body_bytes = cfg.max_request_size_mb << 20;
+  if (cfg.enable_tls) {
+    http.tls = net::TlsOptions{cfg.tls_cert, cfg.tls_key, cfg.tls_ca_cert,
+                               cfg.verify_https_client_certificate};
+  }
   http.error_response = [](int status, const std::string& message) {
     return api::RawErrorResponse(status, message);
   };
@@ -89,8 +101,8 @@ int RunServe(const ServeOptions& options) {
     (void)catalog.value()->Close();
     return 1;
   }
-  spdlog::info("Quiver listening on http://{}:{} ({} workers)", cfg.host, server.port(),
-               http.threads);
+  spdlog::info("Quiver listening on {}://{}:{} ({} workers)", cfg.enable_tls ? "https" : "http",
+               cfg.host, server.port(), http.threads);
 
   std::unique_ptr<ops::ScheduledBackup> backups;
   if (cfg.backup_enabled) {

@@ -9,6 +9,8 @@ namespace quiver::app {
 struct ServeOptions {
   std::optional<std::string> config_path;
   bool check_config = false;  // validate the configuration and exit
+  // Start even when a config file with secrets (or the TLS key) is world-readable.
+  bool allow_world_readable_config = false;
 };
 
 // Returns the process exit code: 0 after a clean shutdown, 1 when start-up failed.

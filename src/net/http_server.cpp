@@ -6,11 +6,15 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
+
+#include "net/tls_context.h"
 
 namespace quiver::net {
 
@@ -18,6 +22,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -59,6 +64,8 @@ class HttpServer::Impl {
 
   HttpServerOptions options_;
   Handler handler_;
+  // Before ioc_: sessions still queued in ioc_ are destroyed with it and need the SSL context.
+  std::unique_ptr<asio::ssl::context> ssl_;  // set when serving HTTPS
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
@@ -72,26 +79,55 @@ class HttpServer::Impl {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection; Stream is beast::tcp_stream (HTTP) or TlsStream (HTTPS).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, HttpServer::Impl* server)
-      : stream_(std::move(socket)), server_(server) {}
+  // `args` construct the stream: the socket, and for TLS the SSL context.
+  template <class... Args>
+  Session(HttpServer::Impl* server, Args&&... args)
+      : stream_(std::forward<Args>(args)...), server_(server) {}
 
   void Start() {
     beast::error_code ec;
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true), ec);
     asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+                   beast::bind_front_handler(&Session::Begin, this->shared_from_this()));
   }
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  // HTTPS: the TLS handshake first. A client speaking plain HTTP (or without the required
+  // certificate) fails here and the connection is closed.
+  void Begin() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(
+          std::chrono::seconds(server_->options_.read_timeout_sec));
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) {
+                                  spdlog::debug("TLS handshake failed: {}", ec.message());
+                                  beast::error_code ignored;
+                                  beast::get_lowest_layer(self->stream_).socket().close(ignored);
+                                  return;
+                                }
+                                self->ReadHeader();
+                              });
+    } else {
+      ReadHeader();
+    }
+  }
+
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(64 * 1024);
     parser_->body_limit(server_->options_.max_body_bytes);
-    stream_.expires_after(std::chrono::seconds(server_->options_.idle_timeout_sec));
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    beast::get_lowest_layer(stream_).expires_after(
+        std::chrono::seconds(server_->options_.idle_timeout_sec));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
   }
 
   void OnHeader(beast::error_code ec, size_t) {
@@ -101,11 +137,12 @@ class Session : public std::enable_shared_from_this<Session> {
         *parser_->content_length() > server_->options_.max_body_bytes) {
       return OnError(http::error::body_limit);
     }
-    stream_.expires_after(std::chrono::seconds(server_->options_.read_timeout_sec));
+    beast::get_lowest_layer(stream_).expires_after(
+        std::chrono::seconds(server_->options_.read_timeout_sec));
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(stream_, *cont,
-                        [self = shared_from_this(), cont](beast::error_code wec, size_t) {
+                        [self = this->shared_from_this(), cont](beast::error_code wec, size_t) {
                           if (wec) return self->OnError(wec);
                           self->ReadBody();
                         });
@@ -116,7 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
 
   void OnError(beast::error_code ec) {
@@ -137,12 +174,12 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
   void OnRead(beast::error_code ec, size_t) {
     if (ec) return OnError(ec);
-    stream_.expires_never();
+    beast::get_lowest_layer(stream_).expires_never();
     auto msg = parser_->release();
     keep_alive_ = msg.keep_alive() && !server_->stopping();
     HttpRequest req;
@@ -159,7 +196,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     server_->RequestStarted();
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     server_->handler_(std::move(req), [self](HttpResponse resp) {
       asio::post(self->stream_.get_executor(),
                  [self, resp = std::move(resp)]() mutable { self->Write(std::move(resp)); });
@@ -188,7 +225,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.prepare_payload();
     write_keep_alive_ = res_.keep_alive();
     http::async_write(stream_, res_,
-                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+                      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
   }
 
   // A response whose body is streamed from a file (never held in memory whole).
@@ -204,7 +241,7 @@ class Session : public std::enable_shared_from_this<Session> {
     file_res_->prepare_payload();
     write_keep_alive_ = file_res_->keep_alive();
     http::async_write(stream_, *file_res_,
-                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+                      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, size_t) {
@@ -213,13 +250,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return;
     if (!write_keep_alive_) {
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
       return;
     }
     ReadHeader();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
@@ -232,6 +269,11 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 base::Status HttpServer::Impl::Start() {
+  if (options_.tls) {
+    auto ctx = MakeServerTlsContext(*options_.tls);
+    if (!ctx.ok()) return ctx.status();
+    ssl_ = std::move(ctx.value());
+  }
   beast::error_code ec;
   auto address = asio::ip::make_address(options_.host, ec);
   if (ec) return base::Status::BadInput("service.host: invalid address `" + options_.host + "`");
@@ -258,7 +300,11 @@ void HttpServer::Impl::Accept() {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       spdlog::warn("accept failed: {}", ec.message());
     } else {
-      std::make_shared<Session>(std::move(s), this)->Start();
+      if (ssl_) {
+        std::make_shared<Session<TlsStream>>(this, std::move(s), *ssl_)->Start();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(this, std::move(s))->Start();
+      }
     }
     if (acceptor_.is_open()) Accept();
   });

@@ -5,12 +5,21 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
 #include "net/http_types.h"
 
 namespace quiver::net {
+
+// HTTPS for the server: PEM files (Qdrant's tls.cert, tls.key, tls.ca_cert).
+struct TlsOptions {
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;         // CAs for client certificates
+  bool verify_client = false;  // require a client certificate signed by ca_file
+};
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -19,6 +28,8 @@ struct HttpServerOptions {
   uint64_t max_body_bytes = 32ull << 20;
   int read_timeout_sec = 60;   // per request (headers + body)
   int idle_timeout_sec = 120;  // keep-alive connection with no request
+  // HTTPS instead of plain HTTP when set; Start fails (naming the file) when a file is unusable.
+  std::optional<TlsOptions> tls;
   // Renders an error response produced by the server itself (413, 400 on unparsable HTTP).
   std::function<HttpResponse(int status, const std::string& message)> error_response;
 };

@@ -24,11 +24,11 @@ def api(server):
 
 @pytest.fixture
 def make_server():
-    """Factory: make_server(extra_env=None) -> started QuiverServer, stopped (SIGTERM, exit 0) after the test."""
+    """Factory: make_server(extra_env=None, **QuiverServer kwargs) -> started QuiverServer, stopped (SIGTERM, exit 0) after the test."""
     started = []
 
-    def factory(extra_env=None, start=True):
-        s = QuiverServer(extra_env=extra_env)
+    def factory(extra_env=None, start=True, **kwargs):
+        s = QuiverServer(extra_env=extra_env, **kwargs)
         started.append(s)
         return s.start() if start else s
 

@@ -45,11 +45,18 @@ def _kill_leftovers():
 class QuiverServer:
     """One `quiver serve` process. restart() keeps the data dir; kill9() simulates a crash."""
 
-    def __init__(self, extra_env=None, data_dir=None):
+    def __init__(self, extra_env=None, data_dir=None, scheme="http", ca_cert=None, client_cert=None,
+                 args=None):
+        """scheme="https" with ca_cert (CA file to verify the server) and client_cert ((cert, key) when
+        the server requires client certificates) for TLS servers; args: extra `serve` arguments."""
         if not os.path.isfile(QUIVER_BIN) or not os.access(QUIVER_BIN, os.X_OK):
             pytest.fail("quiver binary not found at %s (build it, or set QUIVER_BIN)" % QUIVER_BIN)
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="quiver-it-")
         self.extra_env = dict(extra_env or {})
+        self.scheme = scheme
+        self.ca_cert = ca_cert
+        self.client_cert = client_cert
+        self.args = list(args or [])
         self.proc = None
         self._killed = False
         self.port = None
@@ -58,7 +65,7 @@ class QuiverServer:
 
     @property
     def base_url(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % (self.scheme, self.port)
 
     @property
     def pid(self):
@@ -83,7 +90,7 @@ class QuiverServer:
         log = open(self.log_path, "ab")
         log.write(("\n===== start #%d on port %d =====\n" % (self.starts, self.port)).encode())
         log.flush()
-        self.proc = subprocess.Popen([QUIVER_BIN, "serve"], env=self.env(), cwd=self.data_dir,
+        self.proc = subprocess.Popen([QUIVER_BIN, "serve"] + self.args, env=self.env(), cwd=self.data_dir,
                                      stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         _STARTED_PIDS.add(self.proc.pid)
@@ -99,7 +106,8 @@ class QuiverServer:
                 raise AssertionError("quiver exited with %s during start-up\n%s" % (
                     self.proc.returncode, self.log_tail()))
             try:
-                r = requests.get(self.base_url + "/healthz", timeout=1)
+                r = requests.get(self.base_url + "/healthz", timeout=1, verify=self.ca_cert or True,
+                                 cert=self.client_cert)
                 if r.status_code == 200:
                     return
                 last = r.status_code
@@ -185,14 +193,20 @@ _MISSING = object()
 class Api:
     """requests.Session wrapper: returns (status_code, body) and validates every response against the contract."""
 
-    def __init__(self, server):
+    def __init__(self, server, headers=None):
+        """headers: sent with every request (e.g. {"api-key": ...}); TLS settings come from the server."""
         self.server = server
         self.session = requests.Session()
+        self.session.headers.update(headers or {})
         self.contract = get_contract()
         self.last = None
 
     def request(self, method, path, json=_MISSING, data=None, headers=None, validate=True, timeout=60):
         kwargs = {"timeout": timeout, "headers": headers}
+        if self.server.ca_cert:  # per request: REQUESTS_CA_BUNDLE would override a session setting
+            kwargs["verify"] = self.server.ca_cert
+        if self.server.client_cert:
+            kwargs["cert"] = self.server.client_cert
         if json is not _MISSING:
             kwargs["json"] = json
         if data is not None:
