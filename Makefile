@@ -1,5 +1,5 @@
 # Quiver: the two commands of the README, and the pieces behind them.
-.PHONY: run test build build-debug deps unit-test format format-check clean
+.PHONY: run test build build-debug deps unit-test format format-check clean fuzz-smoke
 
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
@@ -32,6 +32,11 @@ test: build build-debug
 
 unit-test: build
 	@ctest --preset release -j $(JOBS)
+
+# libFuzzer targets (fuzz/, clang, ASan+UBSan, build-fuzz/): replay fuzz/regressions, then fuzz each
+# target for FUZZ_SECONDS (default 15) from fuzz/corpus. Also run by `make test` (tests/run-fuzz-smoke.sh).
+fuzz-smoke: deps
+	@bash tests/run-fuzz-smoke.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.h')

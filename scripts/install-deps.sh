@@ -22,9 +22,15 @@ DEB_PACKAGES+=(libarchive-dev)
 # access control (src/api/auth.cpp): libjwt verifies the HS256 tokens of service.jwt_rbac. TLS for the REST
 # port uses libssl-dev above; tests/integration/test_security.py makes its certificates with the openssl CLI.
 DEB_PACKAGES+=(libjwt-dev)
+# quiver backup / restore (src/ops/backup_tool): nlohmann-json reads and writes the backup manifest (an
+# untrusted input on restore); AES-256-GCM and sha256 come from libssl-dev, HTTP from libcurl above.
+DEB_PACKAGES+=(nlohmann-json3-dev)
 # monitoring tests (tests/run-monitoring.sh): Prometheus (includes promtool) and Alertmanager (includes
 # amtool). Their services are never started by the packages here (no systemd); the tests start their own.
 DEB_PACKAGES+=(prometheus prometheus-alertmanager)
+# fuzzing (fuzz/, `make fuzz-smoke`, tests/run-fuzz-smoke.sh): clang 14 with libFuzzer and its sanitizer
+# runtimes. Soak/load driver (bench/soak): wrk.
+DEB_PACKAGES+=(clang libclang-rt-14-dev wrk)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

@@ -123,8 +123,9 @@ Result<FieldCond> ParseMatch(Json v, std::string_view path) {
   for (auto [name, kind] : {std::pair{"text", Kind::kText}, std::pair{"text_any", Kind::kTextAny},
                             std::pair{"phrase", Kind::kPhrase}}) {
     if (auto m = Member(o, name)) {
-      return Then(AsString(*m, Sub(path, name)), [&](std::string t) {
-        return FieldCond(engine::MatchText{kind, std::move(t)});
+      Kind k = kind;  // clang 14 (the fuzz build) cannot capture a structured binding
+      return Then(AsString(*m, Sub(path, name)), [k](std::string t) {
+        return FieldCond(engine::MatchText{k, std::move(t)});
       });
     }
   }

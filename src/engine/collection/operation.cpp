@@ -88,7 +88,7 @@ std::vector<PointStruct> GetPoints(ByteReader& r) {
       std::string_view raw = r.Bytes(size_t(dim) * sizeof(float));
       if (!r.ok()) break;
       std::vector<float> vec(dim);
-      std::memcpy(vec.data(), raw.data(), raw.size());
+      if (dim > 0) std::memcpy(vec.data(), raw.data(), raw.size());  // data() may be null
       p.vectors[name] = std::move(vec);
     }
     if (r.U8() == 1) p.payload = DecodeValue(r);
