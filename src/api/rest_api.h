@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/auth.h"
 #include "api/router.h"
@@ -25,6 +26,11 @@ struct ApiOptions {
   engine::CollectionConfig collection_defaults;  // from storage.hnsw_index / optimizers / wal
   std::string storage_path;                      // for /metrics disk space (statvfs)
   std::string snapshots_path;
+  uint64_t max_collections = 0;  // 0 = no limit (service.max_collections)
+  // Snapshot recovery from http(s) URLs (service.enable_snapshot_url_recovery) and the hosts it
+  // may contact (service.snapshot_url_allowed_hosts; empty = any host).
+  bool enable_snapshot_url_recovery = true;
+  std::vector<std::string> snapshot_url_allowed_hosts;
 };
 
 // What every handler group needs.
@@ -50,6 +56,9 @@ class RestApi {
   ~RestApi();  // waits for background snapshot work
   // The net::Handler entry point.
   void Handle(net::HttpRequest&& request, net::Responder respond);
+  // For HttpServerOptions::body_spool_dir: where to stream the body of this request (headers
+  // only) instead of memory, or "" (snapshots_handler.cpp: snapshot uploads).
+  std::string BodySpoolDir(const net::HttpRequest& head) const;
 
  private:
   // nullopt when the request may go on (`access` set); otherwise the 401/403 answer.

@@ -13,6 +13,7 @@
 #include "api/multipart.h"
 #include "api/rest_api.h"
 #include "base/file_system.h"
+#include "ops/snapshot/snapshot_download.h"
 #include "ops/snapshot/snapshot_service.h"
 #include "wire/snapshots_wire.h"
 
@@ -146,11 +147,6 @@ base::Result<std::string> LocalSnapshotPath(const std::string& location,
                                             const std::string& snapshots_path) {
   size_t colon = location.find("://");
   std::string scheme = colon == std::string::npos ? "" : location.substr(0, colon);
-  if (scheme == "http" || scheme == "https") {
-    return base::Status::BadRequest(
-        "Snapshot recovery from http(s) URLs is not supported yet by Quiver; use file:// or "
-        "POST /collections/{collection_name}/snapshots/upload");
-  }
   if (scheme != "file") {
     return base::Status::BadRequest("URL " + location + " with scheme " + scheme +
                                     " is not supported");
@@ -169,7 +165,68 @@ base::Result<std::string> LocalSnapshotPath(const std::string& location,
   return f;
 }
 
+bool IsRemoteUrl(const std::string& location) {
+  std::string scheme = location.substr(0, location.find("://"));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return location.find("://") != std::string::npos && (scheme == "http" || scheme == "https");
+}
+
+// A temporary file in the collection's snapshot directory, removed when it goes.
+struct TempSnapshotFile {
+  std::string path;
+  ~TempSnapshotFile() {
+    if (!path.empty()) (void)base::FileSystem::Default()->Remove(path);
+  }
+};
+
+std::string TempSnapshotPath(const std::string& dir, const char* kind) {
+  return dir + "/." + kind + "-" + std::to_string(std::random_device{}()) + ".snapshot";
+}
+
+// PUT .../snapshots/recover with an http(s) location: checks (URL recovery enabled, host
+// allowed) up front, then downloads into the collection's snapshot directory and recovers.
+void RecoverFromUrl(ApiContext& ctx, std::shared_ptr<Call> call, const std::string& name, bool wait,
+                    const wire::SnapshotRecoverRequest& req) {
+  if (!ctx.options.enable_snapshot_url_recovery) {
+    return call->Fail(base::Status::Forbidden(
+        "Snapshot recovery from remote URLs is disabled (service.enable_snapshot_url_recovery)"));
+  }
+  auto host = ops::UrlHost(req.location);
+  if (!host.ok()) return call->Fail(host.status());
+  if (!ops::HostAllowed(host.value(), ctx.options.snapshot_url_allowed_hosts)) {
+    return call->Fail(base::Status::Forbidden("Snapshot URL host `" + host.value() +
+                                              "` is not in service.snapshot_url_allowed_hosts"));
+  }
+  ops::DownloadOptions dopt;
+  dopt.allowed_hosts = ctx.options.snapshot_url_allowed_hosts;
+  dopt.api_key = req.api_key;
+  RunInBackground(call, wait,
+                  [&ctx, name, url = req.location, checksum = req.checksum,
+                   dopt = std::move(dopt)]() -> base::Result<std::string> {
+                    auto opt = SnapshotOptionsOf(ctx);
+                    const std::string dir = ops::CollectionSnapshotDir(opt, name);
+                    QUIVER_RETURN_IF_ERROR(base::FileSystem::Default()->CreateDirs(dir));
+                    TempSnapshotFile tmp{TempSnapshotPath(dir, "download")};
+                    QUIVER_RETURN_IF_ERROR(ops::DownloadToFile(url, tmp.path, dopt));
+                    QUIVER_RETURN_IF_ERROR(ops::RecoverCollectionSnapshot(*ctx.catalog, name,
+                                                                          tmp.path, checksum, opt));
+                    return std::string("true");
+                  });
+}
+
 }  // namespace
+
+// Snapshot uploads are the one route whose body is streamed to disk (no size limit); only for
+// requests that pass the access check, so that nobody unauthenticated can fill the disk.
+std::string RestApi::BodySpoolDir(const net::HttpRequest& head) const {
+  if (head.method != "POST") return {};
+  std::map<std::string, std::string> params;
+  auto match = router_.Find(head.method, head.path, params);
+  if (match.path_template != "/collections/{collection_name}/snapshots/upload") return {};
+  Access access = Access::Manage();
+  if (Admit(head, match.path_template, params, &access)) return {};
+  return ctx_.options.snapshots_path + "/.uploads";
+}
 
 void WaitForSnapshotWork() {
   std::unique_lock lock(g_work_mu);
@@ -229,6 +286,9 @@ void RegisterSnapshotRoutes(Router& router, ApiContext& ctx) {
                if (!wait.ok()) return call->Fail(wait.status());
                auto req = wire::ParseSnapshotRecover(call->body());
                if (!req.ok()) return call->Fail(req.status());
+               if (IsRemoteUrl(req.value().location)) {
+                 return RecoverFromUrl(ctx, call, name, wait.value(), req.value());
+               }
                auto path = LocalSnapshotPath(req.value().location, ctx.options.snapshots_path);
                if (!path.ok()) return call->Fail(path.status());
                RunInBackground(call, wait.value(),
@@ -239,38 +299,53 @@ void RegisterSnapshotRoutes(Router& router, ApiContext& ctx) {
                                  return std::string("true");
                                });
              });
-  router.Add(
-      "POST", "/collections/{collection_name}/snapshots/upload",
-      [&ctx](std::shared_ptr<Call> call) {
-        const std::string name = call->Param("collection_name");
-        base::Status valid = engine::Catalog::ValidateName(name);
-        if (!valid.ok()) return call->Fail(valid);
-        auto wait = call->QueryBool("wait", true);
-        if (!wait.ok()) return call->Fail(wait.status());
-        if (auto p = call->Query("priority")) {
-          base::Status st = wire::CheckSnapshotPriority(*p);
-          if (!st.ok()) return call->Fail(st);
-        }
-        std::string checksum = call->Query("checksum").value_or("");
-        auto part = FindMultipartPart(call->req().Header("content-type"), call->body(), "snapshot");
-        if (!part.ok()) return call->Fail(part.status());
-        RunInBackground(
-            call, wait.value(),
-            [&ctx, call, name, checksum, data = part.value().data]() -> base::Result<std::string> {
-              auto opt = SnapshotOptionsOf(ctx);
-              auto* fs = base::FileSystem::Default();
-              const std::string dir = ops::CollectionSnapshotDir(opt, name);
-              QUIVER_RETURN_IF_ERROR(fs->CreateDirs(dir));
-              const std::string path =
-                  dir + "/.upload-" + std::to_string(std::random_device{}()) + ".snapshot";
-              QUIVER_RETURN_IF_ERROR(fs->WriteFileAtomic(path, data));
-              base::Status st =
-                  ops::RecoverCollectionSnapshot(*ctx.catalog, name, path, checksum, opt);
-              (void)fs->Remove(path);
-              QUIVER_RETURN_IF_ERROR(st);
-              return std::string("true");
-            });
-      });
+  router.Add("POST", "/collections/{collection_name}/snapshots/upload",
+             [&ctx](std::shared_ptr<Call> call) {
+               const std::string name = call->Param("collection_name");
+               base::Status valid = engine::Catalog::ValidateName(name);
+               if (!valid.ok()) return call->Fail(valid);
+               auto wait = call->QueryBool("wait", true);
+               if (!wait.ok()) return call->Fail(wait.status());
+               if (auto p = call->Query("priority")) {
+                 base::Status st = wire::CheckSnapshotPriority(*p);
+                 if (!st.ok()) return call->Fail(st);
+               }
+               std::string checksum = call->Query("checksum").value_or("");
+               const std::string content_type(call->req().Header("content-type"));
+               if (call->req().body_file) {
+                 // Spooled to disk by the server: the part is copied out of the file, never read
+                 // whole.
+                 RunInBackground(
+                     call, wait.value(),
+                     [&ctx, call, name, checksum, content_type]() -> base::Result<std::string> {
+                       auto opt = SnapshotOptionsOf(ctx);
+                       const std::string dir = ops::CollectionSnapshotDir(opt, name);
+                       QUIVER_RETURN_IF_ERROR(base::FileSystem::Default()->CreateDirs(dir));
+                       TempSnapshotFile tmp{TempSnapshotPath(dir, "upload")};
+                       QUIVER_RETURN_IF_ERROR(ExtractMultipartPartToFile(
+                           content_type, call->req().body_file->path, "snapshot", tmp.path));
+                       QUIVER_RETURN_IF_ERROR(ops::RecoverCollectionSnapshot(
+                           *ctx.catalog, name, tmp.path, checksum, opt));
+                       return std::string("true");
+                     });
+                 return;
+               }
+               auto part = FindMultipartPart(content_type, call->body(), "snapshot");
+               if (!part.ok()) return call->Fail(part.status());
+               RunInBackground(call, wait.value(),
+                               [&ctx, call, name, checksum,
+                                data = part.value().data]() -> base::Result<std::string> {
+                                 auto opt = SnapshotOptionsOf(ctx);
+                                 auto* fs = base::FileSystem::Default();
+                                 const std::string dir = ops::CollectionSnapshotDir(opt, name);
+                                 QUIVER_RETURN_IF_ERROR(fs->CreateDirs(dir));
+                                 TempSnapshotFile tmp{TempSnapshotPath(dir, "upload")};
+                                 QUIVER_RETURN_IF_ERROR(fs->WriteFileAtomic(tmp.path, data));
+                                 QUIVER_RETURN_IF_ERROR(ops::RecoverCollectionSnapshot(
+                                     *ctx.catalog, name, tmp.path, checksum, opt));
+                                 return std::string("true");
+                               });
+             });
 
   // Full-storage snapshots, in snapshots_path itself.
   router.Add("GET", "/snapshots", [&ctx](std::shared_ptr<Call> call) {

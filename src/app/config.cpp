@@ -38,6 +38,18 @@ const std::map<std::string, Kind>& Schema() {
       {"service.verify_https_client_certificate", Kind::kBool},
       {"service.enable_snapshot_url_recovery", Kind::kBool},
       {"service.hardware_reporting", Kind::kBool},
+      {"service.max_json_depth", Kind::kInt},
+      {"service.max_vector_dimension", Kind::kInt},
+      {"service.max_batch_points", Kind::kInt},
+      {"service.max_filter_depth", Kind::kInt},
+      {"service.max_query_limit", Kind::kInt},
+      {"service.max_query_offset", Kind::kInt},
+      {"service.max_collections", Kind::kInt},
+      {"service.max_connections", Kind::kInt},
+      {"service.header_timeout_sec", Kind::kInt},
+      {"service.body_timeout_sec", Kind::kInt},
+      {"service.idle_timeout_sec", Kind::kInt},
+      {"service.snapshot_url_allowed_hosts", Kind::kAny},
       {"backup", Kind::kSection},
       {"backup.enabled", Kind::kBool},
       {"backup.schedule", Kind::kString},
@@ -173,6 +185,62 @@ void ApplyEnv(YAML::Node& root, const std::map<std::string, std::string>& env,
   }
 }
 
+// service.max_*, timeouts and snapshot URL recovery (docs/operations/security.md "Limits").
+base::Status LoadLimits(const YAML::Node& root, ServerConfig& c) {
+  struct Bound {
+    const char* key;
+    uint64_t* value;
+    uint64_t min;
+    uint64_t max;
+  };
+  const Bound bounds[] = {
+      {"service.max_json_depth", &c.max_json_depth, 2, 100000},
+      {"service.max_vector_dimension", &c.max_vector_dimension, 1, 65536},
+      {"service.max_batch_points", &c.max_batch_points, 1, UINT64_MAX},
+      {"service.max_filter_depth", &c.max_filter_depth, 1, 10000},
+      {"service.max_query_limit", &c.max_query_limit, 1, UINT64_MAX},
+      {"service.max_query_offset", &c.max_query_offset, 0, UINT64_MAX},
+      {"service.max_collections", &c.max_collections, 0, UINT64_MAX},
+      {"service.max_connections", &c.max_connections, 1, 1000000},
+      {"service.header_timeout_sec", &c.header_timeout_sec, 1, 86400},
+      {"service.body_timeout_sec", &c.body_timeout_sec, 1, 86400},
+      {"service.idle_timeout_sec", &c.idle_timeout_sec, 1, 86400},
+  };
+  for (const auto& b : bounds) {
+    YAML::Node n = Lookup(root, b.key);
+    if (!n || n.IsNull()) continue;
+    *b.value = n.as<uint64_t>();
+    if (*b.value < b.min || *b.value > b.max) {
+      return Bad(b.key, "must be between " + std::to_string(b.min) + " and " +
+                            std::to_string(b.max) + ", got " + std::to_string(*b.value));
+    }
+  }
+  YAML::Node url = Lookup(root, "service.enable_snapshot_url_recovery");
+  if (url && !url.IsNull()) c.enable_snapshot_url_recovery = url.as<bool>();
+  YAML::Node hosts = Lookup(root, "service.snapshot_url_allowed_hosts");
+  if (hosts && !hosts.IsNull()) {
+    if (hosts.IsScalar()) {  // from an environment variable: comma-separated
+      std::stringstream ss(hosts.as<std::string>());
+      std::string h;
+      while (std::getline(ss, h, ',')) {
+        h.erase(0, h.find_first_not_of(" \t"));
+        h.erase(h.find_last_not_of(" \t") + 1);
+        if (!h.empty()) c.snapshot_url_allowed_hosts.push_back(h);
+      }
+    } else if (hosts.IsSequence()) {
+      for (const auto& h : hosts) {
+        if (!h.IsScalar() || h.as<std::string>().empty()) {
+          return Bad("service.snapshot_url_allowed_hosts", "must be a list of host names");
+        }
+        c.snapshot_url_allowed_hosts.push_back(h.as<std::string>());
+      }
+    } else {
+      return Bad("service.snapshot_url_allowed_hosts", "must be a list of host names");
+    }
+  }
+  return base::Status::Ok();
+}
+
 }  // namespace
 
 base::Status CheckSecretFilePermissions(const std::optional<std::string>& config_path,
@@ -259,6 +327,7 @@ base::Result<ServerConfig> LoadConfig(const std::optional<std::string>& path,
     get("service.enable_cors", c.enable_cors);
     get("service.api_key", c.api_key);
     get("service.read_only_api_key", c.read_only_api_key);
+    QUIVER_RETURN_IF_ERROR(LoadLimits(root, c));
     get("service.alt_api_key", c.alt_api_key);
     get("service.jwt_rbac", c.jwt_rbac);
     if (c.jwt_rbac && c.api_key.empty() && c.alt_api_key.empty()) {

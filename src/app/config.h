@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "engine/collection/collection_config.h"
@@ -31,6 +32,21 @@ struct ServerConfig {
   std::string tls_cert = "./tls/cert.pem";
   std::string tls_key = "./tls/key.pem";
   std::string tls_ca_cert = "./tls/cacert.pem";
+  // Limits (docs/operations/security.md "Limits"); 0 where "no limit" makes sense is noted.
+  uint64_t max_json_depth = 128;
+  uint64_t max_vector_dimension = 65536;
+  uint64_t max_batch_points = 100000;
+  uint64_t max_filter_depth = 32;
+  uint64_t max_query_limit = 100000;
+  uint64_t max_query_offset = 1000000;
+  uint64_t max_collections = 1000;  // 0 = no limit
+  uint64_t max_connections = 1024;
+  uint64_t header_timeout_sec = 10;
+  uint64_t body_timeout_sec = 60;
+  uint64_t idle_timeout_sec = 60;
+  // Snapshot recovery from http(s) URLs and the hosts it may contact (empty = any).
+  bool enable_snapshot_url_recovery = true;
+  std::vector<std::string> snapshot_url_allowed_hosts;
   // storage
   std::string storage_path = "./storage";
   std::string snapshots_path = "./snapshots";

@@ -41,4 +41,42 @@ TEST(ConfigTest, UnknownKeysAndBadValuesNameTheKey) {
   EXPECT_FALSE(level.ok());
 }
 
+TEST(ConfigTest, LimitsAndSnapshotUrlRecovery) {
+  auto d = LoadConfig(std::nullopt, {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d.value().max_json_depth, 128u);
+  EXPECT_EQ(d.value().max_vector_dimension, 65536u);
+  EXPECT_TRUE(d.value().enable_snapshot_url_recovery);
+  EXPECT_TRUE(d.value().snapshot_url_allowed_hosts.empty());
+
+  std::string path = "/tmp/quiver-config-limits-test.yaml";
+  std::ofstream(path) << "service:\n  max_batch_points: 10\n  max_connections: 5\n"
+                         "  enable_snapshot_url_recovery: false\n"
+                         "  snapshot_url_allowed_hosts: [a.example, \"*.b.example\"]\n";
+  auto c = LoadConfig(path, {});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c.value().max_batch_points, 10u);
+  EXPECT_EQ(c.value().max_connections, 5u);
+  EXPECT_FALSE(c.value().enable_snapshot_url_recovery);
+  EXPECT_EQ(c.value().snapshot_url_allowed_hosts,
+            (std::vector<std::string>{"a.example", "*.b.example"}));
+
+  auto env =
+      LoadConfig(std::nullopt, {{"QUIVER__SERVICE__SNAPSHOT_URL_ALLOWED_HOSTS", "x, y.z ,"}});
+  ASSERT_TRUE(env.ok()) << env.status().message();
+  EXPECT_EQ(env.value().snapshot_url_allowed_hosts, (std::vector<std::string>{"x", "y.z"}));
+
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"QUIVER__SERVICE__MAX_VECTOR_DIMENSION", "70000"},
+           {"QUIVER__SERVICE__MAX_JSON_DEPTH", "1"},
+           {"QUIVER__SERVICE__HEADER_TIMEOUT_SEC", "0"},
+           {"QUIVER__SERVICE__MAX_CONNECTIONS", "-3"}}) {
+    auto bad = LoadConfig(std::nullopt, {{key, value}});
+    ASSERT_FALSE(bad.ok()) << key;
+    EXPECT_NE(bad.status().message().find("service."), std::string::npos) << key;
+  }
+  std::ofstream(path) << "service:\n  snapshot_url_allowed_hosts: {a: 1}\n";
+  EXPECT_FALSE(LoadConfig(path, {}).ok());
+}
+
 }  // namespace quiver::app

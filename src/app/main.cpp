@@ -19,6 +19,13 @@ int main(int argc, char** argv) {
                   "Start even when the config file holding API keys (or the TLS key) is "
                   "readable by every user");
   quiver::ops::ingest::IngestOptions ingest_options;
+  serve->add_option("--snapshot", serve_options.snapshots,
+                    "Recover a collection before serving: <snapshot_file_path>:<collection_name> "
+                    "(repeatable)");
+  serve->add_option("--storage-snapshot", serve_options.storage_snapshot,
+                    "Recover every collection of a full-storage snapshot before serving");
+  serve->add_flag("--force-snapshot", serve_options.force_snapshot,
+                  "With --snapshot/--storage-snapshot: replace collections that exist already");
   auto* ingest = quiver::app::AddIngestCommand(app, ingest_options);
   try {
     app.parse(argc, argv);

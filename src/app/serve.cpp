@@ -12,6 +12,8 @@
 #include "engine/index/distance_kernels.h"
 #include "net/http_server.h"
 #include "ops/backup/scheduled_backup.h"
+#include "ops/snapshot/startup_recovery.h"
+#include "wire/limits.h"
 
 #ifndef QUIVER_GIT_COMMIT
 #define QUIVER_GIT_COMMIT "0000000000000000000000000000000000000000"
@@ -27,6 +29,39 @@ spdlog::level::level_enum LogLevel(const std::string& level) {
   if (level == "ERROR") return spdlog::level::err;
   if (level == "OFF") return spdlog::level::off;
   return spdlog::level::info;
+}
+
+// --snapshot / --storage-snapshot: recovered before the server listens. Everything is checked
+// before anything changes; an error stops start-up.
+base::Status RecoverAtStartup(const ServeOptions& options, const ServerConfig& cfg,
+                              engine::Catalog& catalog) {
+  ops::SnapshotOptions snap;
+  snap.snapshots_path = cfg.snapshots_path;
+  if (options.storage_snapshot) {
+    spdlog::info("recovering the storage snapshot {}", *options.storage_snapshot);
+    QUIVER_RETURN_IF_ERROR(ops::RecoverStorageSnapshot(catalog, *options.storage_snapshot,
+                                                       options.force_snapshot, snap));
+  }
+  std::vector<std::pair<std::string, std::string>> list;
+  for (const auto& flag : options.snapshots) {
+    auto parsed = ops::ParseSnapshotFlag(flag);
+    if (!parsed.ok()) return parsed.status();
+    list.push_back(parsed.value());
+  }
+  if (list.empty()) return base::Status::Ok();
+  for (const auto& [path, name] : list) spdlog::info("recovering {} from {}", name, path);
+  return ops::RecoverSnapshotsAtStartup(catalog, list, options.force_snapshot, snap);
+}
+
+wire::RequestLimits LimitsOf(const ServerConfig& cfg) {
+  wire::RequestLimits l;
+  l.max_json_depth = cfg.max_json_depth;
+  l.max_vector_dimension = cfg.max_vector_dimension;
+  l.max_batch_points = cfg.max_batch_points;
+  l.max_filter_depth = cfg.max_filter_depth;
+  l.max_query_limit = cfg.max_query_limit;
+  l.max_query_offset = cfg.max_query_offset;
+  return l;
 }
 
 }  // namespace
@@ -65,7 +100,13 @@ int RunServe(const ServeOptions& options) {
     spdlog::error("cannot open storage {}: {}", cfg.storage_path, catalog.status().message());
     return 1;
   }
+  if (base::Status rec = RecoverAtStartup(options, cfg, *catalog.value()); !rec.ok()) {
+    spdlog::error("snapshot recovery at start-up failed: {}", rec.message());
+    (void)catalog.value()->Close();
+    return 1;
+  }
   catalog.value()->StartFlusher();
+  wire::SetLimits(LimitsOf(cfg));
 
   api::ApiOptions api_options;
   api_options.commit = QUIVER_GIT_COMMIT;
@@ -77,6 +118,9 @@ int RunServe(const ServeOptions& options) {
   api_options.collection_defaults = cfg.collection_defaults;
   api_options.storage_path = cfg.storage_path;
   api_options.snapshots_path = cfg.snapshots_path;
+  api_options.max_collections = cfg.max_collections;
+  api_options.enable_snapshot_url_recovery = cfg.enable_snapshot_url_recovery;
+  api_options.snapshot_url_allowed_hosts = cfg.snapshot_url_allowed_hosts;
   api::RestApi rest(catalog.value().get(), api_options);
 
   net::HttpServerOptions http;
@@ -85,6 +129,11 @@ int RunServe(const ServeOptions& options) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   http.threads = cfg.max_workers > 0 ? static_cast<int>(cfg.max_workers) : static_cast<int>(cores);
   http.max_body_bytes = cfg.max_request_size_mb << 20;
+  http.header_timeout_sec = static_cast<int>(cfg.header_timeout_sec);
+  http.read_timeout_sec = static_cast<int>(cfg.body_timeout_sec);
+  http.idle_timeout_sec = static_cast<int>(cfg.idle_timeout_sec);
+  http.max_connections = static_cast<int>(cfg.max_connections);
+  http.body_spool_dir = [&rest](const net::HttpRequest& head) { return rest.BodySpoolDir(head); };
   if (cfg.enable_tls) {
     http.tls = net::TlsOptions{cfg.tls_cert, cfg.tls_key, cfg.tls_ca_cert,
                                cfg.verify_https_client_certificate};

@@ -8,8 +8,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -53,6 +57,7 @@ class HttpServer::Impl {
   uint16_t port() const { return bound_port_; }
 
   void Accept();
+  void RejectConnection(tcp::socket s);
   void RequestStarted() { ++inflight_; }
   void RequestFinished() {
     if (--inflight_ == 0) {
@@ -70,6 +75,7 @@ class HttpServer::Impl {
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
   std::atomic<int> inflight_{0};
+  std::atomic<int> connections_{0};
   std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable cv_;
@@ -79,6 +85,37 @@ class HttpServer::Impl {
 
 namespace {
 
+// Method, target, path, query and headers of a parsed request (the body is set by the caller).
+template <class Message>
+HttpRequest RequestOf(const Message& msg) {
+  HttpRequest req;
+  req.method = std::string(msg.method_string());
+  std::string_view target(msg.target().data(), msg.target().size());
+  auto q = target.find('?');
+  req.path = PercentDecode(target.substr(0, q));
+  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+  while (req.path.size() > 1 && req.path.back() == '/') req.path.pop_back();
+  for (const auto& f : msg) {
+    std::string name(f.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(f.value()));
+  }
+  return req;
+}
+
+// Beast 1.74 compares a Content-Length with an unset (boost::none) body limit as over it: "no
+// limit" is the largest value instead.
+constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
+
+std::string RandomHex() {
+  static std::atomic<uint64_t> counter{0};
+  std::random_device rd;
+  uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^ (counter++ << 1);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
 // One connection; Stream is beast::tcp_stream (HTTP) or TlsStream (HTTPS).
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
@@ -86,7 +123,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // `args` construct the stream: the socket, and for TLS the SSL context.
   template <class... Args>
   Session(HttpServer::Impl* server, Args&&... args)
-      : stream_(std::forward<Args>(args)...), server_(server) {}
+      : stream_(std::forward<Args>(args)...), server_(server) {
+    ++server_->connections_;
+  }
+  ~Session() { --server_->connections_; }
 
   void Start() {
     beast::error_code ec;
@@ -98,12 +138,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-  // HTTPS: the TLS handshake first. A client speaking plain HTTP (or without the required
-  // certificate) fails here and the connection is closed.
+  const HttpServerOptions& opt() const { return server_->options_; }
+
+  // HTTPS: the TLS handshake first, within header_timeout_sec. A client speaking plain HTTP (or
+  // without the required certificate) fails here and the connection is closed.
   void Begin() {
     if constexpr (kTls) {
       beast::get_lowest_layer(stream_).expires_after(
-          std::chrono::seconds(server_->options_.read_timeout_sec));
+          std::chrono::seconds(opt().header_timeout_sec));
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) {
@@ -119,12 +161,30 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
   }
 
+  // Between requests a keep-alive connection may stay idle for idle_timeout_sec; once the first
+  // byte of a request is there (or on a new connection), its headers must arrive within
+  // header_timeout_sec, so a client trickling header bytes cannot hold the connection.
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(64 * 1024);
-    parser_->body_limit(server_->options_.max_body_bytes);
-    beast::get_lowest_layer(stream_).expires_after(
-        std::chrono::seconds(server_->options_.idle_timeout_sec));
+    parser_->body_limit(kNoLimit);  // checked in OnHeader, once the route is known
+    file_parser_.reset();
+    spooled_.reset();
+    if (first_request_ || buffer_.size() > 0) {
+      first_request_ = false;
+      return ReadHeaderNow();
+    }
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(opt().idle_timeout_sec));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->OnError(ec);
+                              self->buffer_.commit(n);
+                              self->ReadHeaderNow();
+                            });
+  }
+
+  void ReadHeaderNow() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(opt().header_timeout_sec));
     http::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
@@ -133,45 +193,98 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnError(ec);
     auto& req = parser_->get();
-    if (req[http::field::content_length].size() > 0 && !parser_->content_length() == false &&
-        *parser_->content_length() > server_->options_.max_body_bytes) {
-      return OnError(http::error::body_limit);
+    std::string spool_dir;
+    if (opt().body_spool_dir) {
+      spool_dir = opt().body_spool_dir(RequestOf(req));
     }
-    beast::get_lowest_layer(stream_).expires_after(
-        std::chrono::seconds(server_->options_.read_timeout_sec));
+    if (spool_dir.empty()) {
+      if (parser_->content_length() && *parser_->content_length() > opt().max_body_bytes) {
+        return OnError(http::error::body_limit);
+      }
+      parser_->body_limit(opt().max_body_bytes);
+    }
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(opt().read_timeout_sec));
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      http::async_write(stream_, *cont,
-                        [self = this->shared_from_this(), cont](beast::error_code wec, size_t) {
-                          if (wec) return self->OnError(wec);
-                          self->ReadBody();
-                        });
+      http::async_write(
+          stream_, *cont,
+          [self = this->shared_from_this(), cont, spool_dir](beast::error_code wec, size_t) {
+            if (wec) return self->OnError(wec);
+            self->StartBody(spool_dir);
+          });
       return;
     }
-    ReadBody();
+    StartBody(spool_dir);
   }
 
-  void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+  void StartBody(const std::string& spool_dir) {
+    if (spool_dir.empty()) {
+      http::async_read(stream_, buffer_, *parser_,
+                       beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+      return;
+    }
+    auto spooled = std::make_shared<SpooledBody>();
+    std::error_code dir_ec;
+    std::filesystem::create_directories(spool_dir, dir_ec);
+    std::string path = spool_dir + "/.body-" + RandomHex() + ".tmp";
+    file_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    file_parser_->body_limit(kNoLimit);
+    beast::error_code ec;
+    file_parser_->get().body().open(path.c_str(), beast::file_mode::write_new, ec);
+    if (ec) {
+      spdlog::error("cannot spool a request body to {}: {}", path, ec.message());
+      return Fail(500, "Service internal error: cannot store the request body: " + ec.message());
+    }
+    spooled->path = path;
+    spooled_ = std::move(spooled);
+    ReadSpooled();
+  }
+
+  // A spooled body has no size limit, so its timeout is the longest pause between reads.
+  void ReadSpooled() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(opt().read_timeout_sec));
+    http::async_read_some(stream_, buffer_, *file_parser_,
+                          [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) return self->OnError(ec);
+                            if (!self->file_parser_->is_done()) return self->ReadSpooled();
+                            self->OnSpooled();
+                          });
+  }
+
+  void OnSpooled() {
+    beast::get_lowest_layer(stream_).expires_never();
+    auto msg = file_parser_->release();
+    file_parser_.reset();
+    msg.body().close();
+    std::error_code ec;
+    auto size = std::filesystem::file_size(spooled_->path, ec);
+    std::const_pointer_cast<SpooledBody>(spooled_)->size = ec ? 0 : size;
+    keep_alive_ = msg.keep_alive() && !server_->stopping();
+    HttpRequest req = RequestOf(msg);
+    req.body_file = std::move(spooled_);
+    Dispatch(std::move(req));
+  }
+
+  // Answers an error produced by the server itself and closes the connection.
+  void Fail(int status, const std::string& message) {
+    keep_alive_ = false;
+    server_->RequestStarted();
+    Write(opt().error_response ? opt().error_response(status, message)
+                               : HttpResponse{status, "text/plain", message, {}, {}});
   }
 
   void OnError(beast::error_code ec) {
+    spooled_.reset();  // removes a partly written body file
+    file_parser_.reset();
     if (ec == http::error::body_limit) {
-      keep_alive_ = false;
-      server_->RequestStarted();
-      uint64_t mb = server_->options_.max_body_bytes >> 20;
-      Write(server_->options_.error_response(
-          413, "Payload too large: the request body is over the limit of " + std::to_string(mb) +
-                   " MB (service.max_request_size_mb)"));
-      return;
+      uint64_t mb = opt().max_body_bytes >> 20;
+      return Fail(413, "Payload too large: the request body is over the limit of " +
+                           std::to_string(mb) + " MB (service.max_request_size_mb)");
     }
     if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      keep_alive_ = false;
-      server_->RequestStarted();
-      Write(server_->options_.error_response(400, "Bad HTTP request: " + ec.message()));
-      return;
+      return Fail(400, "Bad HTTP request: " + ec.message());
     }
     beast::error_code ignored;
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -182,19 +295,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     beast::get_lowest_layer(stream_).expires_never();
     auto msg = parser_->release();
     keep_alive_ = msg.keep_alive() && !server_->stopping();
-    HttpRequest req;
-    req.method = std::string(msg.method_string());
-    std::string_view target(msg.target().data(), msg.target().size());
-    auto q = target.find('?');
-    req.path = PercentDecode(target.substr(0, q));
-    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-    while (req.path.size() > 1 && req.path.back() == '/') req.path.pop_back();
-    for (const auto& f : msg) {
-      std::string name(f.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.emplace_back(std::move(name), std::string(f.value()));
-    }
+    HttpRequest req = RequestOf(msg);
     req.body = std::move(msg.body());
+    Dispatch(std::move(req));
+  }
+
+  void Dispatch(HttpRequest&& req) {
     server_->RequestStarted();
     auto self = this->shared_from_this();
     server_->handler_(std::move(req), [self](HttpResponse resp) {
@@ -259,6 +365,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::file_body>> file_parser_;
+  std::shared_ptr<const SpooledBody> spooled_;
+  bool first_request_ = true;
   http::response<http::string_body> res_;
   std::optional<http::response<http::file_body>> file_res_;
   bool write_keep_alive_ = true;
@@ -299,6 +408,8 @@ void HttpServer::Impl::Accept() {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       spdlog::warn("accept failed: {}", ec.message());
+    } else if (connections_.load() >= options_.max_connections) {
+      RejectConnection(std::move(s));
     } else {
       if (ssl_) {
         std::make_shared<Session<TlsStream>>(this, std::move(s), *ssl_)->Start();
@@ -308,6 +419,25 @@ void HttpServer::Impl::Accept() {
     }
     if (acceptor_.is_open()) Accept();
   });
+}
+
+// Over service.max_connections: a short 503 written without waiting, then the socket is closed.
+void HttpServer::Impl::RejectConnection(tcp::socket s) {
+  const std::string msg = "Service unavailable: too many connections (the limit is " +
+                          std::to_string(options_.max_connections) + ", service.max_connections)";
+  HttpResponse r = options_.error_response ? options_.error_response(503, msg)
+                                           : HttpResponse{503, "text/plain", msg, {}, {}};
+  std::string raw =
+      "HTTP/1.1 503 Service Unavailable\r\nServer: quiver\r\nContent-Type: " + r.content_type +
+      "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\nConnection: close\r\n\r\n" +
+      r.body;
+  beast::error_code ec;
+  s.non_blocking(true, ec);
+  s.write_some(asio::buffer(raw), ec);
+  s.shutdown(tcp::socket::shutdown_send, ec);
+  s.close(ec);
+  static std::atomic<uint64_t> rejected{0};
+  if (rejected++ % 100 == 0) spdlog::warn("{}", msg);
 }
 
 void HttpServer::Impl::Stop(int grace_sec) {

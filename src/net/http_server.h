@@ -26,8 +26,15 @@ struct HttpServerOptions {
   uint16_t port = 6333;
   int threads = 2;
   uint64_t max_body_bytes = 32ull << 20;
-  int read_timeout_sec = 60;   // per request (headers + body)
-  int idle_timeout_sec = 120;  // keep-alive connection with no request
+  int header_timeout_sec =
+      10;                     // from the first byte of a request (or the connection) to its headers
+  int read_timeout_sec = 60;  // the whole body; for spooled bodies, the longest pause between reads
+  int idle_timeout_sec = 60;  // keep-alive connection with no request
+  int max_connections = 1024;  // above this, new connections get a 503 and are closed
+  // When set and it returns a directory for a request (given with its headers, no body yet), the
+  // body is streamed to a temporary file there (HttpRequest::body_file) with no size limit, never
+  // held in memory. "" = the body is read into memory up to max_body_bytes.
+  std::function<std::string(const HttpRequest& head)> body_spool_dir;
   // HTTPS instead of plain HTTP when set; Start fails (naming the file) when a file is unusable.
   std::optional<TlsOptions> tls;
   // Renders an error response produced by the server itself (413, 400 on unparsable HTTP).

@@ -4,6 +4,7 @@
 
 #include "wire/json_in.h"
 #include "wire/json_out.h"
+#include "wire/limits.h"
 
 namespace quiver::wire {
 
@@ -217,6 +218,11 @@ Status ParseVectorParams(Json v, std::string_view path, engine::VectorParams& p)
   if (s.value() > 65536) {
     return Status::Validation(Sub(path, "size") + ": value " + std::to_string(s.value()) +
                               " invalid, must be from 1 to 65536");
+  }
+  if (s.value() > Limits().max_vector_dimension) {
+    return Status::Validation(
+        Sub(path, "size") + ": value " + std::to_string(s.value()) + " invalid, must be at most " +
+        std::to_string(Limits().max_vector_dimension) + " (service.max_vector_dimension)");
   }
   p.size = s.value();
   auto d = Enum(distance, Sub(path, "distance"), {"Cosine", "Euclid", "Dot", "Manhattan"});

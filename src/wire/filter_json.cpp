@@ -14,6 +14,7 @@
 
 #include "engine/filter/filter_matcher.h"
 #include "engine/payload/payload_path.h"
+#include "wire/limits.h"
 
 namespace quiver::wire {
 
@@ -466,8 +467,22 @@ Status ParseMinShould(Json v, std::string_view path, Filter& filter) {
   return Status::Ok();
 }
 
+// Nesting of filters being parsed on this thread (service.max_filter_depth).
+thread_local size_t g_filter_depth = 0;
+
+struct FilterDepthGuard {
+  FilterDepthGuard() { ++g_filter_depth; }
+  ~FilterDepthGuard() { --g_filter_depth; }
+};
+
 Result<Filter> ParseFilterObject(Json v, std::string_view path) {
   if (!v.is_object()) return TypeError(v, "struct Filter", path);
+  FilterDepthGuard depth;
+  if (g_filter_depth > Limits().max_filter_depth) {
+    return Status::Validation(std::string(path) + ": filters are nested deeper than the limit of " +
+                              std::to_string(Limits().max_filter_depth) +
+                              " levels (service.max_filter_depth)");
+  }
   Filter filter;
   bool empty_should = false;
   Status st = ForEachField(v.get_object().value_unsafe(), [&](std::string_view key, Json value) {

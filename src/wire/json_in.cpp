@@ -1,6 +1,9 @@
 #include "wire/json_in.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "wire/limits.h"
 
 namespace quiver::wire {
 
@@ -10,9 +13,20 @@ using base::Status;
 Result<Json> ParseBody(std::string_view body) {
   thread_local simdjson::dom::parser parser;
   thread_local simdjson::padded_string buffer;
+  const size_t max_depth = Limits().max_json_depth;
+  if (parser.max_depth() != max_depth) {
+    // Reallocates with the configured depth; later parses keep it when they grow the capacity.
+    if (parser.allocate(std::max<size_t>(body.size(), 4096), max_depth) != simdjson::SUCCESS) {
+      return Status::Internal("cannot allocate the JSON parser");
+    }
+  }
   buffer = simdjson::padded_string(body);
   Json doc;
   auto err = parser.parse(buffer).get(doc);
+  if (err == simdjson::DEPTH_ERROR) {
+    return Status::Format("JSON nesting is deeper than the limit of " + std::to_string(max_depth) +
+                          " levels (service.max_json_depth)");
+  }
   if (err) {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
       return Status::Format("EOF while parsing a value at line 1 column 0");

@@ -4,6 +4,7 @@
 
 #include "wire/filter_json.h"
 
+#include "wire/limits.h"
 namespace quiver::wire {
 
 using base::Result;
@@ -153,6 +154,15 @@ static Status ParsePayloadValue(Json v, std::string_view path, std::optional<eng
 }
 
 Result<engine::Operation> UpsertFromJson(Json v, std::string_view path) {
+// service.max_batch_points: points in one upsert.
+Status CheckBatchSize(size_t n, const std::string& path) {
+  const uint64_t max = Limits().max_batch_points;
+  if (n <= max) return Status::Ok();
+  return Status::Validation(path + ": " + std::to_string(n) +
+                            " points in one request, the limit is " + std::to_string(max) +
+                            " (service.max_batch_points)");
+}
+
   auto obj = AsObject(v, path);
   if (!obj.ok()) return obj.status();
   engine::UpsertOp op;
@@ -181,6 +191,7 @@ Result<engine::Operation> UpsertFromJson(Json v, std::string_view path) {
     auto arr = AsArray(points, Sub(path, "points"));
     if (!arr.ok()) return arr.status();
     size_t i = 0;
+    QUIVER_RETURN_IF_ERROR(CheckBatchSize(arr.value().size(), Sub(path, "points")));
     for (Json p : arr.value()) {
       std::string pp = Sub(Sub(path, "points"), i++);
       auto po = AsObject(p, pp);
@@ -211,6 +222,7 @@ Result<engine::Operation> UpsertFromJson(Json v, std::string_view path) {
     std::vector<engine::PointId> id_list;
     QUIVER_RETURN_IF_ERROR(ParseIdList(ids, Sub(bp, "ids"), id_list));
     op.points.resize(id_list.size());
+    QUIVER_RETURN_IF_ERROR(CheckBatchSize(id_list.size(), Sub(bp, "ids")));
     for (size_t i = 0; i < id_list.size(); ++i) op.points[i].id = id_list[i];
     if (bo.value()["vectors"].get(vectors)) return MissingField("vectors", bp);
     auto fill = [&](Json list, const std::string& name, const std::string& lp) -> Status {

@@ -2,6 +2,7 @@
 
 #include "wire/filter_json.h"
 #include "wire/json_out.h"
+#include "wire/limits.h"
 #include "wire/points_json.h"
 
 namespace quiver::wire {
@@ -24,6 +25,11 @@ Status Limit(Json v, std::string_view path, size_t& out) {
   if (!u.ok()) return u.status();
   if (u.value() < 1) {
     return Status::Validation(std::string(path) + ": value 0 invalid, must be 1 or larger");
+  }
+  if (u.value() > Limits().max_query_limit) {
+    return Status::Validation(
+        std::string(path) + ": value " + std::to_string(u.value()) + " invalid, must be at most " +
+        std::to_string(Limits().max_query_limit) + " (service.max_query_limit)");
   }
   out = u.value();
   return Status::Ok();

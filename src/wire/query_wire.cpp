@@ -2,6 +2,7 @@
 
 #include "wire/filter_json.h"
 #include "wire/json_out.h"
+#include "wire/limits.h"
 #include "wire/points_json.h"
 #include "wire/points_wire.h"
 
@@ -166,11 +167,21 @@ Status ParseQueryObject(Json v, QueryRequest& q) {
         QUIVER_RETURN_IF_ERROR(ParseStrategy(x, "query.recommend.strategy"));
       }
       return Status::Ok();
+    if (u.value() > Limits().max_query_limit) {
+      return Status::Validation(
+          std::string(k) + ": value " + std::to_string(u.value()) + " invalid, must be at most " +
+          std::to_string(Limits().max_query_limit) + " (service.max_query_limit)");
+    }
     }
     unsupported = qo.value().size() ? std::string((*qo.value().begin()).key) : "";
     return Status::Ok();
   });
   if (!st.ok()) return st;
+    if (u.value() > Limits().max_query_offset) {
+      return Status::Validation(
+          std::string(k) + ": value " + std::to_string(u.value()) + " invalid, must be at most " +
+          std::to_string(Limits().max_query_offset) + " (service.max_query_offset)");
+    }
   // Qdrant's request validation (CollectionQueryRequest), same messages.
   if (q.score_threshold && q.kind == QueryRequest::Kind::kNone && unsupported.empty()) {
     return Status::BadRequest(
