@@ -1,5 +1,5 @@
 # Quiver: the two commands of the README, and the pieces behind them.
-.PHONY: run test build build-debug deps unit-test format format-check clean fuzz-smoke
+.PHONY: run test build build-debug deps unit-test format format-check clean fuzz-smoke tsan soak
 
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
@@ -37,6 +37,15 @@ unit-test: build
 # target for FUZZ_SECONDS (default 15) from fuzz/corpus. Also run by `make test` (tests/run-fuzz-smoke.sh).
 fuzz-smoke: deps
 	@bash tests/run-fuzz-smoke.sh
+
+# The concurrency-heavy unit tests under ThreadSanitizer (tsan preset, build-tsan/): scripts/tsan.sh.
+tsan: deps
+	@bash scripts/tsan.sh
+
+# Mixed search/upsert load at 32 connections with wrk against a fresh server (bench/soak/run.sh).
+# SOAK_SECONDS (default 600); results in docs/benchmarks.md.
+soak: build
+	@bash bench/soak/run.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.h')
