@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/backup_command.h"
 #include "app/ingest_command.h"
 #include "app/serve.h"
 
@@ -18,7 +19,6 @@ int main(int argc, char** argv) {
   serve->add_flag("--allow-world-readable-config", serve_options.allow_world_readable_config,
                   "Start even when the config file holding API keys (or the TLS key) is "
                   "readable by every user");
-  quiver::ops::ingest::IngestOptions ingest_options;
   serve->add_option("--snapshot", serve_options.snapshots,
                     "Recover a collection before serving: <snapshot_file_path>:<collection_name> "
                     "(repeatable)");
@@ -26,7 +26,11 @@ int main(int argc, char** argv) {
                     "Recover every collection of a full-storage snapshot before serving");
   serve->add_flag("--force-snapshot", serve_options.force_snapshot,
                   "With --snapshot/--storage-snapshot: replace collections that exist already");
+  quiver::ops::ingest::IngestOptions ingest_options;
   auto* ingest = quiver::app::AddIngestCommand(app, ingest_options);
+  quiver::app::BackupCommandOptions backup_options;
+  quiver::app::RestoreCommandOptions restore_options;
+  auto backup = quiver::app::AddBackupCommands(app, backup_options, restore_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -34,5 +38,8 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) return quiver::app::RunServe(serve_options);
   if (ingest->parsed()) return quiver::app::RunIngestCommand(ingest_options);
+  if (backup.backup->parsed() || backup.restore->parsed()) {
+    return quiver::app::RunBackupCommands(backup, backup_options, restore_options);
+  }
   return 2;
 }

@@ -1,7 +1,7 @@
-// ObjectStore: where backups live. One interface for a local directory (file:///DIR or a plain path)
-// and S3 (s3://BUCKET/PREFIX, src/ops/s3). Keys are relative, '/'-separated ("2026-11-24T01-30-00Z/
-// MANIFEST.json"); the store adds its own prefix. Everything is input: a key from a listing is
-// validated before use as a path.
+// ObjectStore: where backups live. One interface for a local directory (file:///DIR or a plain
+// path) and S3 (s3://BUCKET/PREFIX, src/ops/s3). Keys are relative and '/'-separated, e.g.
+// "2026-11-24T01-30-00Z/MANIFEST.json"; the store adds its own prefix. Everything is input: a key
+// from a listing is validated before use as a path.
 #pragma once
 
 #include <cstdint>
