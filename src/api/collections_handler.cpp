@@ -45,6 +45,12 @@ void RegisterCollectionRoutes(Router& router, ApiContext& ctx) {
     if (!valid.ok()) return call->Fail(valid);
     auto config = wire::ParseCreateCollection(call->body(), ctx.options.collection_defaults);
     if (!config.ok()) return call->Fail(config.status());
+    const uint64_t max = ctx.options.max_collections;
+    if (max > 0 && !ctx.catalog->Get(name).ok() && ctx.catalog->ListCollections().size() >= max) {
+      return call->Fail(base::Status::BadRequest(
+          "cannot create collection `" + name + "`: there are already " + std::to_string(max) +
+          " collections, the limit (service.max_collections)"));
+    }
     base::Status st = ctx.catalog->CreateCollection(name, config.value());
     if (!st.ok()) return call->Fail(st);
     call->Ok("true");
@@ -66,12 +72,6 @@ void RegisterCollectionRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/collections/{collection_name}/aliases", [&ctx](std::shared_ptr<Call> call) {
     auto c = CollectionOrFail(ctx, *call);
     if (!c) return;
-    const uint64_t max = ctx.options.max_collections;
-    if (max > 0 && !ctx.catalog->Get(name).ok() && ctx.catalog->ListCollections().size() >= max) {
-      return call->Fail(base::Status::BadRequest(
-          "cannot create collection `" + name + "`: there are already " + std::to_string(max) +
-          " collections, the limit (service.max_collections)"));
-    }
     call->Ok(wire::RenderAliases(ctx.catalog->ListAliases(c->name())));
   });
   router.Add("GET", "/collections/{collection_name}/cluster", [&ctx](std::shared_ptr<Call> call) {

@@ -153,7 +153,6 @@ static Status ParsePayloadValue(Json v, std::string_view path, std::optional<eng
   return Status::Ok();
 }
 
-Result<engine::Operation> UpsertFromJson(Json v, std::string_view path) {
 // service.max_batch_points: points in one upsert.
 Status CheckBatchSize(size_t n, const std::string& path) {
   const uint64_t max = Limits().max_batch_points;
@@ -163,6 +162,7 @@ Status CheckBatchSize(size_t n, const std::string& path) {
                             " (service.max_batch_points)");
 }
 
+Result<engine::Operation> UpsertFromJson(Json v, std::string_view path) {
   auto obj = AsObject(v, path);
   if (!obj.ok()) return obj.status();
   engine::UpsertOp op;

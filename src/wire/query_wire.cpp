@@ -95,11 +95,21 @@ Status CommonField(std::string_view k, Json f, QueryRequest& q, bool* handled) {
     if (u.value() < 1) {
       return Status::Validation(std::string(k) + ": value 0 invalid, must be 1 or larger");
     }
+    if (u.value() > Limits().max_query_limit) {
+      return Status::Validation(
+          std::string(k) + ": value " + std::to_string(u.value()) + " invalid, must be at most " +
+          std::to_string(Limits().max_query_limit) + " (service.max_query_limit)");
+    }
     q.limit = u.value();
   } else if (k == "offset") {
     if (f.is_null()) return Status::Ok();
     auto u = AsUint(f, k);
     if (!u.ok()) return u.status();
+    if (u.value() > Limits().max_query_offset) {
+      return Status::Validation(
+          std::string(k) + ": value " + std::to_string(u.value()) + " invalid, must be at most " +
+          std::to_string(Limits().max_query_offset) + " (service.max_query_offset)");
+    }
     q.offset = u.value();
   } else if (k == "score_threshold") {
     if (f.is_null()) return Status::Ok();
@@ -167,21 +177,11 @@ Status ParseQueryObject(Json v, QueryRequest& q) {
         QUIVER_RETURN_IF_ERROR(ParseStrategy(x, "query.recommend.strategy"));
       }
       return Status::Ok();
-    if (u.value() > Limits().max_query_limit) {
-      return Status::Validation(
-          std::string(k) + ": value " + std::to_string(u.value()) + " invalid, must be at most " +
-          std::to_string(Limits().max_query_limit) + " (service.max_query_limit)");
-    }
     }
     unsupported = qo.value().size() ? std::string((*qo.value().begin()).key) : "";
     return Status::Ok();
   });
   if (!st.ok()) return st;
-    if (u.value() > Limits().max_query_offset) {
-      return Status::Validation(
-          std::string(k) + ": value " + std::to_string(u.value()) + " invalid, must be at most " +
-          std::to_string(Limits().max_query_offset) + " (service.max_query_offset)");
-    }
   // Qdrant's request validation (CollectionQueryRequest), same messages.
   if (q.score_threshold && q.kind == QueryRequest::Kind::kNone && unsupported.empty()) {
     return Status::BadRequest(
