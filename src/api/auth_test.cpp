@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "wire/jwt_claims.h"
+
 namespace quiver::api {
 namespace {
 
@@ -193,6 +195,16 @@ TEST(Auth, CheckAccessMessages) {
   EXPECT_EQ(CheckAccess(scoped, create, "b", "").message(),
             "Manage access for this operation is required");
   EXPECT_EQ(CheckAccess(scoped, upsert, "c", "").code(), base::StatusCode::kForbidden);
+}
+
+TEST(Auth, CollectionsReferencedByLookups) {
+  EXPECT_EQ(wire::CollectionsReferenced(R"({"query":[1,2],"limit":3})"),
+            std::vector<std::string>{});
+  EXPECT_EQ(wire::CollectionsReferenced(
+                R"({"searches":[{"lookup_from":{"collection":"x","vector":"v"}}],)"
+                R"("with_lookup":"y","prefetch":[{"with_lookup":{"collection":"z"}}]})"),
+            (std::vector<std::string>{"x", "y", "z"}));
+  EXPECT_EQ(wire::CollectionsReferenced("{not json lookup"), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "api/rest_api.h"
 
+#include "wire/jwt_claims.h"
+
 namespace quiver::api {
 
 RestApi::RestApi(engine::Catalog* catalog, ApiOptions options)
@@ -54,6 +56,16 @@ std::optional<net::HttpResponse> RestApi::Admit(const net::HttpRequest& request,
     }
   }
   base::Status st = CheckAccess(*granted, rule, collection, resolved);
+  // Lookups (`lookup_from`, `with_lookup`) read other collections: those need read access too.
+  if (st.ok() && !granted->global() && rule.scope == AccessRule::Scope::kCollection) {
+    const AccessRule read{AccessRule::Scope::kCollection, AccessRule::Need::kRead};
+    for (const std::string& other : wire::CollectionsReferenced(request.body)) {
+      std::string other_resolved;
+      if (auto c = ctx_.catalog->Get(other); c.ok()) other_resolved = c.value()->name();
+      st = CheckAccess(*granted, read, other, other_resolved);
+      if (!st.ok()) break;
+    }
+  }
   if (!st.ok()) return ErrorResponse(st, Clock::now());
   *access = std::move(*granted);
   return std::nullopt;

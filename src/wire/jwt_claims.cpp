@@ -39,7 +39,42 @@ base::Result<JwtCollectionAccess> ParseCollectionAccess(Json v, const std::strin
   return a;
 }
 
+void CollectReferences(Json v, int depth, std::vector<std::string>& out) {
+  if (depth > 64) return;
+  JsonArray arr;
+  if (!v.get(arr)) {
+    for (Json item : arr) CollectReferences(item, depth + 1, out);
+    return;
+  }
+  JsonObject obj;
+  if (v.get(obj)) return;
+  for (auto field : obj) {
+    std::string_view key = field.key;
+    Json value = field.value;
+    if (key == "lookup_from" || key == "with_lookup") {
+      std::string_view name;
+      JsonObject inner;
+      if (value.is_string()) {
+        name = value.get_string().value_unsafe();
+      } else if (!value.get(inner)) {
+        Json c;
+        if (!inner["collection"].get(c) && c.is_string()) name = c.get_string().value_unsafe();
+      }
+      if (!name.empty()) out.emplace_back(name);
+    }
+    CollectReferences(value, depth + 1, out);
+  }
+}
+
 }  // namespace
+
+std::vector<std::string> CollectionsReferenced(std::string_view body) {
+  std::vector<std::string> out;
+  if (body.find("lookup") == std::string_view::npos) return out;
+  auto doc = ParseBody(body);
+  if (doc.ok()) CollectReferences(doc.value(), 0, out);
+  return out;
+}
 
 base::Result<JwtClaims> ParseJwtClaims(std::string_view json) {
   auto doc = ParseBody(json);

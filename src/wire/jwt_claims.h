@@ -31,4 +31,10 @@ struct JwtClaims {
 // global manage access, as in Qdrant. Unknown claims (sub, iat, ...) are ignored.
 base::Result<JwtClaims> ParseJwtClaims(std::string_view json);
 
+// The other collections a request body reads from, at any depth: `lookup_from.collection` and
+// `with_lookup` (a name or `{collection: ...}`). Empty for bodies that do not parse (the handler
+// then answers the format error). Access checks use it so that a token scoped to one collection
+// cannot read another through a lookup.
+std::vector<std::string> CollectionsReferenced(std::string_view body);
+
 }  // namespace quiver::wire

@@ -195,6 +195,12 @@ def test_jwt_per_collection_access(anon):
     forbidden(anon, "POST", "/collections/c_alias/points/count",
               "Forbidden: Access to collection c_alias is required", token, json={})
     forbidden(anon, "GET", "/collections/c", "Forbidden: Access to collection c is required", token)
+    # No reading another collection through a lookup.
+    forbidden(anon, "POST", "/collections/a/points/query", "Forbidden: Access to collection c is required",
+              token, json={"query": {"recommend": {"positive": [1]}}, "lookup_from": {"collection": "c"}})
+    status, _ = anon.post("/collections/a/points/query", headers=token,
+                          json={"query": {"recommend": {"positive": [1]}}, "lookup_from": {"collection": "b"}})
+    assert status != 403
     # Managing collections, aliases and the instance needs global access.
     forbidden(anon, "DELETE", "/collections/b", "Forbidden: Manage access for this operation is required",
               token)
