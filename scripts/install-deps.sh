@@ -31,6 +31,9 @@ DEB_PACKAGES+=(prometheus prometheus-alertmanager)
 # fuzzing (fuzz/, `make fuzz-smoke`, tests/run-fuzz-smoke.sh): clang 14 with libFuzzer and its sanitizer
 # runtimes. Soak/load driver (bench/soak): wrk.
 DEB_PACKAGES+=(clang libclang-rt-14-dev wrk)
+# S3 client (src/ops/s3): tinyxml2 parses S3/STS XML responses. Its tests (tests/run-s3.sh) recompute
+# SigV4 signatures with botocore's signer; s3rver comes from npm (tests/s3, below).
+DEB_PACKAGES+=(libtinyxml2-dev python3-botocore)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -75,4 +78,13 @@ if [ ! -f tests/deploy/node_modules/@cdktf/hcl2json/package.json ]; then
     npm install --no-audit --no-fund --loglevel=error)
 else
   echo "install-deps: deploy-check npm packages present"
+fi
+
+# --- S3 client tests (tests/s3, run by tests/run-s3.sh): s3rver@3.7.1 pinned in tests/s3/package.json ---------
+if [ ! -f tests/s3/node_modules/s3rver/package.json ]; then
+  echo "install-deps: installing npm packages in tests/s3"
+  (cd tests/s3 && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null ||
+    npm install --no-audit --no-fund --loglevel=error)
+else
+  echo "install-deps: s3 test npm packages present"
 fi

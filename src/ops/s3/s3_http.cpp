@@ -2,11 +2,15 @@
 
 #include <curl/curl.h>
 #include <openssl/sha.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <memory>
 #include <mutex>
+
+#include "ops/s3/s3_sigv4.h"
 
 namespace quiver::ops::s3 {
 namespace {
@@ -93,10 +97,55 @@ base::Result<HttpResponse> Perform(const HttpRequest& request) {
   HttpResponse response;
   Exchange ex{h, request.sink, &response.body, &response.etag};
 
+  std::vector<std::string> lines = request.headers;
+  const bool has_body = request.method == "PUT" || request.method == "POST";
+  auto has_header = [&](std::string_view name) {
+    for (const std::string& line : lines) {
+      if (line.size() > name.size() && line[name.size()] == ':' &&
+          strncasecmp(line.c_str(), name.data(), name.size()) == 0) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (has_body && !has_header("content-type")) {
+    lines.push_back("Content-Type: application/octet-stream");
+  }
+  if (!request.access_key_id.empty()) {
+    const size_t host_start = request.url.find("://");
+    if (host_start == std::string::npos)
+      return base::Status::BadInput("S3: bad URL " + request.url);
+    const size_t path_start = request.url.find('/', host_start + 3);
+    const size_t query_start = request.url.find('?');
+    SigningRequest sign;
+    sign.method = request.method;
+    const std::string host = request.url.substr(host_start + 3, path_start - host_start - 3);
+    if (path_start == std::string::npos) {
+      sign.canonical_uri = "/";
+    } else {
+      sign.canonical_uri = request.url.substr(path_start, query_start - path_start);
+    }
+    if (query_start != std::string::npos)
+      sign.canonical_query = request.url.substr(query_start + 1);
+    sign.region = request.region;
+    sign.access_key_id = request.access_key_id;
+    sign.secret_access_key = request.secret_access_key;
+    lines.push_back("Host: " + host);
+    lines.push_back("x-amz-date: " + AmzDate(std::time(nullptr)));
+    for (const std::string& line : lines) {
+      const size_t colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon);
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      size_t v = colon + 1;
+      while (v < line.size() && line[v] == ' ') ++v;
+      sign.headers[name] = line.substr(v);
+    }
+    lines.push_back("Authorization: " + AuthorizationHeader(sign));
+  }
   curl_slist* headers = nullptr;
-  for (const std::string& header : request.headers)
-    headers = curl_slist_append(headers, header.c_str());
-  headers = curl_slist_append(headers, "Expect:");
+  for (const std::string& header : lines) headers = curl_slist_append(headers, header.c_str());
   std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, curl_slist_free_all);
 
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -121,11 +170,6 @@ base::Result<HttpResponse> Perform(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET") {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  }
-  if (!request.sigv4.empty()) {
-    curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.sigv4.c_str());
-    curl_easy_setopt(h, CURLOPT_USERNAME, request.access_key_id.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, request.secret_access_key.c_str());
   }
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);

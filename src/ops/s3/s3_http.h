@@ -1,4 +1,4 @@
-// One HTTP exchange through libcurl, optionally signed with SigV4 (CURLOPT_AWS_SIGV4). Used by the
+// One HTTP exchange through libcurl, optionally signed with SigV4 (s3_sigv4.h). Used by the
 // S3 store and by the STS call of the credential chain. No retries here (s3_store.cpp retries).
 #pragma once
 
@@ -16,7 +16,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
   std::string_view body;             // sent for PUT and POST
-  std::string sigv4;                 // "aws:amz:REGION:s3"; empty: unsigned
+  // SigV4 (s3_sigv4.h) when access_key_id is set: every header above, Host and x-amz-date are
+  // signed; the caller supplies x-amz-content-sha256 (and x-amz-security-token).
+  std::string region;
   std::string access_key_id, secret_access_key;
   std::FILE* sink = nullptr;  // a 2xx body is written here when set (else kept in `body`)
   std::string ca_file;

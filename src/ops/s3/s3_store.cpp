@@ -218,7 +218,7 @@ class S3ObjectStore final : public ObjectStore {
         req.headers.push_back("x-amz-security-token: " + creds->session_token);
       }
       req.body = call.body;
-      req.sigv4 = "aws:amz:" + region_ + ":s3";
+      req.region = region_;
       req.access_key_id = creds->access_key_id;
       req.secret_access_key = creds->secret_access_key;
       req.ca_file = options_.ca_file;
