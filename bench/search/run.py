@@ -128,6 +128,9 @@ def main():
     ap.add_argument("--efs", default="32,64,128,256")
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "quiver"))
     ap.add_argument("--write-docs", action="store_true")
+    ap.add_argument("--quantization", choices=["none", "int8"], default="none",
+                    help="int8: scalar quantization (quantile 0.99, always_ram); searches rescore")
+    ap.add_argument("--oversampling", type=float, default=1.0)
     a = ap.parse_args()
     data = a.data or f"/tmp/quiver-bench-{a.n}-{a.dim}"
     if not os.path.exists(os.path.join(data, "gt.npy")):
@@ -154,8 +157,13 @@ def main():
             except OSError:
                 time.sleep(0.1)
         c = Client(port)
-        c.call("PUT", "/collections/bench", {"vectors": {"size": a.dim, "distance": "Cosine"},
-                                             "hnsw_config": {"m": 16, "ef_construct": 100}})
+        spec = {"vectors": {"size": a.dim, "distance": "Cosine"},
+                "hnsw_config": {"m": 16, "ef_construct": 100}}
+        if a.quantization == "int8":
+            spec["quantization_config"] = {"scalar": {"type": "int8", "quantile": 0.99,
+                                                      "always_ram": True}}
+        c.call("PUT", "/collections/bench", spec)
+        report["quantization"] = a.quantization
         # Payload indexes before loading, as Qdrant advises: the planner uses them for filters.
         for field, schema in (("tag", "keyword"), ("brand", "keyword"), ("category", "keyword"),
                               ("flag", "bool"), ("price", "float"), ("year", "integer")):
@@ -174,7 +182,10 @@ def main():
         report["runs"] = []
         for ef in [int(x) for x in a.efs.split(",")]:
             for threads in (1, 2):
-                r = run_queries(port, "bench", queries, gt, threads, {"hnsw_ef": ef})
+                params = {"hnsw_ef": ef}
+                if a.quantization != "none":
+                    params["quantization"] = {"rescore": True, "oversampling": a.oversampling}
+                r = run_queries(port, "bench", queries, gt, threads, params)
                 r.update({"hnsw_ef": ef, "threads": threads})
                 report["runs"].append(r)
                 print(json.dumps(r), flush=True)

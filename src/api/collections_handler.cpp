@@ -1,6 +1,9 @@
 // Collections, aliases and payload indexes.
+#include <cstdlib>
+
 #include "api/rest_api.h"
 #include "wire/collections_wire.h"
+#include "wire/optimizations_wire.h"
 #include "wire/points_wire.h"
 
 namespace quiver::api {
@@ -27,9 +30,27 @@ void RegisterCollectionRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/collections/{collection_name}", [&ctx](std::shared_ptr<Call> call) {
     auto c = CollectionOrFail(ctx, *call);
     if (!c) return;
-    // yellow while the optimizer has work (indexing, vacuum), green when done — as Qdrant.
-    call->Ok(wire::RenderCollectionInfo(c->Info(), c->OptimizationPending() ? "yellow" : "green"));
+    // yellow while the optimizer has work (merge, indexing, vacuum), green when done — as Qdrant.
+    call->Ok(wire::RenderCollectionInfo(c->Info(), c->StatusColor()));
   });
+  router.Add("GET", "/collections/{collection_name}/optimizations",
+             [&ctx](std::shared_ptr<Call> call) {
+               auto c = CollectionOrFail(ctx, *call);
+               if (!c) return;
+               auto options = wire::ParseOptimizationsWith(call->Query("with").value_or(""));
+               if (!options.ok()) return call->Fail(options.status());
+               if (auto limit = call->Query("completed_limit")) {
+                 char* end = nullptr;
+                 unsigned long long n = std::strtoull(limit->c_str(), &end, 10);
+                 if (limit->empty() || *end != '\0' || (*limit)[0] == '-') {
+                   return call->Fail(base::Status::BadInput(
+                       "completed_limit: expected a non-negative integer, got `" + *limit + "`"));
+                 }
+                 options.value().completed_limit = static_cast<size_t>(n);
+               }
+               call->Ok(wire::RenderOptimizations(c->Optimizations(options.value().completed_limit),
+                                                  options.value()));
+             });
   router.Add("GET", "/collections/{collection_name}/exists", [&ctx](std::shared_ptr<Call> call) {
     // Qdrant validates the name here (422 for an empty name or control characters).
     base::Status valid = engine::Catalog::ValidateName(call->Param("collection_name"));

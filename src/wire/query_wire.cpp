@@ -59,6 +59,32 @@ Status ParseStrategy(Json v, std::string_view path) {
                         "`, expected one of `average_vector`, `best_score`, `sum_scores`");
 }
 
+// QuantizationSearchParams: ignore, rescore (default true), oversampling (≥ 1).
+Status ParseQuantizationParams(Json v, const std::string& path, QueryRequest& q) {
+  auto obj = AsObject(v, path);
+  if (!obj.ok()) return obj.status();
+  engine::QuantizationSearchParams qp;
+  QUIVER_RETURN_IF_ERROR(ForEachField(obj.value(), [&](std::string_view k, Json f) -> Status {
+    if (f.is_null()) return Status::Ok();
+    if (k == "ignore" || k == "rescore") {
+      auto b = AsBool(f, Sub(path, k));
+      if (!b.ok()) return b.status();
+      (k == "ignore" ? qp.ignore : qp.rescore) = b.value();
+    } else if (k == "oversampling") {
+      auto d = AsDouble(f, Sub(path, k));
+      if (!d.ok()) return d.status();
+      if (!(d.value() >= 1.0) || d.value() > 1e6) {
+        return Status::Validation(Sub(path, k) + ": value " + std::to_string(d.value()) +
+                                  " invalid, must be 1.0 or larger");
+      }
+      qp.oversampling = d.value();
+    }
+    return Status::Ok();
+  }));
+  q.quantization = qp;
+  return Status::Ok();
+}
+
 Status ParseParams(Json v, std::string_view path, QueryRequest& q) {
   if (v.is_null()) return Status::Ok();
   auto obj = AsObject(v, path);
@@ -73,8 +99,10 @@ Status ParseParams(Json v, std::string_view path, QueryRequest& q) {
       auto u = AsUint(f, Sub(path, k));
       if (!u.ok()) return u.status();
       q.hnsw_ef = u.value();
+    } else if (k == "quantization") {
+      return ParseQuantizationParams(f, Sub(path, k), q);
     }
-    return Status::Ok();  // quantization, indexed_only, acorn: accepted (search is exact)
+    return Status::Ok();  // indexed_only, acorn: accepted
   });
 }
 

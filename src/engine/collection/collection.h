@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "base/status.h"
 #include "engine/collection/collection_config.h"
 #include "engine/collection/operation.h"
+#include "engine/collection/optimization.h"
 #include "engine/index/exact_search.h"
 #include "engine/segment/segment.h"
 #include "engine/wal/wal.h"
@@ -49,6 +51,13 @@ struct SearchStats {
   bool used_graph = false;
 };
 
+// Search params `quantization` (Qdrant's QuantizationSearchParams).
+struct QuantizationSearchParams {
+  bool ignore = false;        // search the original vectors only
+  bool rescore = true;        // re-score the quantized candidates with the original vectors
+  double oversampling = 1.0;  // fetch limit × oversampling quantized candidates to rescore
+};
+
 struct SearchRequest {
   std::string vector_name;  // "" = the default vector
   std::vector<float> vector;
@@ -58,6 +67,7 @@ struct SearchRequest {
   std::optional<float> score_threshold;
   bool exact = false;
   std::optional<uint64_t> hnsw_ef;
+  std::optional<QuantizationSearchParams> quantization;
   std::vector<PointId> exclude_ids;  // e.g. the points a recommendation starts from
   PayloadSelector with_payload;
   VectorSelector with_vector;
@@ -159,6 +169,16 @@ class Collection {
   bool OptimizeStep(int threads, const std::atomic<bool>* cancel = nullptr);
   // Whether an optimization is running or waiting (collection status yellow).
   bool OptimizationPending() const;
+  // "green", "yellow" (optimizing or queued), "grey" (queued but max_optimization_threads = 0).
+  std::string StatusColor() const;
+  // Running, queued, recently completed (up to `completed_limit`) optimizations and idle segments.
+  OptimizationsReport Optimizations(size_t completed_limit) const;
+  // The segment count the merge optimizer aims at (default_segment_number; 0 = by CPU count) and
+  // the largest segment it builds (max_segment_size KB; unset = 256 MB per CPU), as Qdrant.
+  size_t TargetSegmentCount() const;
+  uint64_t MaxSegmentKb() const;
+  // Tests: called by OptimizeStep after the build, before the swap (no lock held).
+  void SetBeforeSwapHookForTest(std::function<void()> hook) { before_swap_hook_ = std::move(hook); }
 
   // Persists a checkpoint (segments + meta) and truncates the WAL (collection_store.cpp).
   base::Status Checkpoint();
@@ -204,6 +224,27 @@ class Collection {
   bool NeedsIndex(const Segment& s) const;
   bool AppendableReadyToSeal() const;
   bool NeedsVacuum(const Segment& s) const;
+  // One unit of optimizer work: the segments it replaces by one new segment.
+  struct OptimizationTask {
+    std::string optimizer;  // "merge", "vacuum", "indexing"
+    std::vector<Segment*> sources;
+  };
+  // Pending work, first to run first (caller holds mu_). A merge also vacuums and indexes.
+  std::vector<OptimizationTask> PlanOptimizations() const;
+  std::vector<Segment*> PlanMerge() const;
+  bool OptimizationsDisabled() const;
+  // The scalar quantization configured for vector `name` (vector level over collection level);
+  // nullopt when none (or a kind not implemented: product, binary).
+  std::optional<QuantizationConfig> ScalarQuantizationFor(const std::string& name) const;
+  // Whether a sealed segment's quantized copies differ from the config (PATCH re-quantizes).
+  bool NeedsQuantization(const Segment& s) const;
+  // Per vector name: the scalar quantization wanted (caller holds mu_).
+  std::map<std::string, std::optional<QuantizationConfig>> WantedQuantization() const;
+  // The quantized copies of `s` for `want` (nullptr where none is wanted); no lock needed.
+  static std::map<std::string, std::unique_ptr<ScalarQuantized>> Quantize(
+      const Segment& s, const std::map<std::string, std::optional<QuantizationConfig>>& want);
+  bool Requantize(Segment* seg,
+                  const std::map<std::string, std::optional<QuantizationConfig>>& want);
   // Searches one segment into `top` (exact or through its index, chosen per segment).
   void SearchSegment(const Segment& seg, const SearchRequest& req, const float* query,
                      const VectorParams& params, TopK& top,
@@ -239,7 +280,13 @@ class Collection {
   std::mutex checkpoint_mu_;
   std::atomic<bool> optimizing_{false};
   std::mutex optimize_mu_;  // one optimization at a time
-  bool retired_ = false;    // under mu_ (exclusive to set) and checkpoint_mu_
+  // Progress of the running optimization and the recent completed ones (under tracker_mu_).
+  mutable std::mutex tracker_mu_;
+  std::optional<OptimizationRecord> running_;
+  std::vector<OptimizationRecord> completed_;  // oldest first, at most kKeepCompleted
+  std::atomic<uint64_t> copy_done_{0}, build_done_{0};
+  std::function<void()> before_swap_hook_;
+  bool retired_ = false;  // under mu_ (exclusive to set) and checkpoint_mu_
 };
 
 }  // namespace quiver::engine

@@ -1,16 +1,50 @@
-// The optimizer: builds HNSW indexes for sealed segments and vacuums segments with many deletions.
-// Work happens on a copy outside the write lock; a short exclusive swap installs the result and
-// drops points that changed meanwhile. Nothing is written to disk here: the next checkpoint
+// The optimizer: merges small sealed segments toward default_segment_number, builds HNSW indexes
+// for sealed segments and vacuums segments with many deletions. Work happens on a copy outside the
+// write lock; a short exclusive swap installs the result and drops copies of points that changed
+// meanwhile. A merge extends the graph of its largest indexed source with the other sources'
+// points instead of building from scratch. Nothing is written to disk here: the next checkpoint
 // persists the new segment and its graph, so a crash in the middle of an optimization loses
 // nothing.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "base/stats.h"
 #include "engine/collection/collection.h"
 
 namespace quiver::engine {
+namespace {
+
+constexpr size_t kKeepCompleted = 16;
+constexpr uint64_t kMaxSegmentKbPerCpu = 256000;  // Qdrant's DEFAULT_MAX_SEGMENT_PER_CPU_KB
+
+size_t Cpus() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// KB of vectors held by the live points of a segment.
+uint64_t LiveKb(const Segment& s) {
+  if (s.size() == 0) return 0;
+  return s.vector_bytes() / s.size() * s.live_count() / 1024;
+}
+
+}  // namespace
+
+size_t Collection::TargetSegmentCount() const {
+  uint64_t n = config_.optimizer_config.default_segment_number;
+  if (n == 0) return std::clamp<size_t>(Cpus(), 2, 8);
+  return static_cast<size_t>(n);
+}
+
+uint64_t Collection::MaxSegmentKb() const {
+  if (const auto& kb = config_.optimizer_config.max_segment_size) return std::max<uint64_t>(*kb, 1);
+  return Cpus() * kMaxSegmentKbPerCpu;
+}
+
+bool Collection::OptimizationsDisabled() const {
+  const auto& t = config_.optimizer_config.max_optimization_threads;
+  return t && *t == 0;
+}
 
 bool Collection::NeedsIndex(const Segment& s) const {
   if (!s.sealed() || s.live_count() == 0) return false;
@@ -24,6 +58,46 @@ bool Collection::NeedsIndex(const Segment& s) const {
   return false;
 }
 
+std::optional<QuantizationConfig> Collection::ScalarQuantizationFor(const std::string& name) const {
+  auto it = config_.vectors.find(name);
+  const std::optional<QuantizationConfig>* q = &config_.quantization_config;
+  if (it != config_.vectors.end() && it->second.quantization_config) {
+    q = &it->second.quantization_config;
+  }
+  if (!*q || (*q)->kind != QuantizationConfig::Kind::kScalar) return std::nullopt;
+  return **q;
+}
+
+bool Collection::NeedsQuantization(const Segment& s) const {
+  if (!s.sealed() || s.live_count() == 0) return false;
+  for (const auto& [name, p] : config_.vectors) {
+    auto want = ScalarQuantizationFor(name);
+    const ScalarQuantized* have = s.Quantized(name);
+    if (want.has_value() != (have != nullptr)) return true;
+    if (have && have->quantile() != want->quantile) return true;
+  }
+  return false;
+}
+
+std::map<std::string, std::optional<QuantizationConfig>> Collection::WantedQuantization() const {
+  std::map<std::string, std::optional<QuantizationConfig>> want;
+  for (const auto& [name, p] : config_.vectors) want[name] = ScalarQuantizationFor(name);
+  return want;
+}
+
+std::map<std::string, std::unique_ptr<ScalarQuantized>> Collection::Quantize(
+    const Segment& s, const std::map<std::string, std::optional<QuantizationConfig>>& want) {
+  std::map<std::string, std::unique_ptr<ScalarQuantized>> out;
+  for (const auto& [name, spec] : s.specs()) {
+    auto it = want.find(name);
+    out[name] = it != want.end() && it->second
+                    ? ScalarQuantized::Build(s.RawColumn(name), s.RawPresence(name), s.size(),
+                                             spec.dim, spec.distance, it->second->quantile)
+                    : nullptr;
+  }
+  return out;
+}
+
 bool Collection::NeedsVacuum(const Segment& s) const {
   if (!s.sealed() || s.size() == 0) return false;
   const auto& o = config_.optimizer_config;
@@ -31,14 +105,61 @@ bool Collection::NeedsVacuum(const Segment& s) const {
          double(s.deleted_count()) / double(s.size()) > o.deleted_threshold;
 }
 
+// Qdrant's merge optimizer: when there are more segments than the target, merge the smallest
+// sealed ones into one, never past max_segment_size. We take as many small ones as bring the
+// count down to the target (at least two), so a burst of small segments is merged once.
+std::vector<Segment*> Collection::PlanMerge() const {
+  const size_t target = TargetSegmentCount();
+  if (segments_.size() <= target) return {};
+  std::vector<Segment*> sealed;
+  for (const auto& s : segments_) {
+    if (s->sealed()) sealed.push_back(s.get());
+  }
+  std::stable_sort(sealed.begin(), sealed.end(),
+                   [](const Segment* a, const Segment* b) { return LiveKb(*a) < LiveKb(*b); });
+  const size_t want = segments_.size() - target + 1;
+  const uint64_t max_kb = MaxSegmentKb();
+  std::vector<Segment*> pick;
+  uint64_t total = 0;
+  for (Segment* s : sealed) {
+    if (pick.size() >= want || total + LiveKb(*s) > max_kb) break;
+    total += LiveKb(*s);
+    pick.push_back(s);
+  }
+  if (pick.size() < 2) return {};
+  return pick;
+}
+
+std::vector<Collection::OptimizationTask> Collection::PlanOptimizations() const {
+  std::vector<OptimizationTask> tasks;
+  std::vector<Segment*> merge = PlanMerge();
+  if (!merge.empty()) tasks.push_back({"merge", merge});
+  auto in_merge = [&](const Segment* s) {
+    return std::find(merge.begin(), merge.end(), s) != merge.end();
+  };
+  for (const auto& seg : segments_) {
+    if (in_merge(seg.get())) continue;
+    if (NeedsVacuum(*seg)) {
+      tasks.push_back({"vacuum", {seg.get()}});
+    } else if (NeedsIndex(*seg)) {
+      tasks.push_back({"indexing", {seg.get()}});
+    } else if (NeedsQuantization(*seg)) {
+      tasks.push_back({"config_mismatch", {seg.get()}});  // Qdrant's name for config changes
+    }
+  }
+  return tasks;
+}
+
 bool Collection::OptimizationPending() const {
   if (optimizing_) return true;
   std::shared_lock lock(mu_);
-  if (AppendableReadyToSeal()) return true;
-  for (const auto& seg : segments_) {
-    if (NeedsIndex(*seg) || NeedsVacuum(*seg)) return true;
-  }
-  return false;
+  return AppendableReadyToSeal() || !PlanOptimizations().empty();
+}
+
+std::string Collection::StatusColor() const {
+  if (!OptimizationPending()) return "green";
+  std::shared_lock lock(mu_);
+  return OptimizationsDisabled() && !optimizing_ ? "grey" : "yellow";
 }
 
 bool Collection::AppendableReadyToSeal() const {
@@ -52,47 +173,75 @@ bool Collection::AppendableReadyToSeal() const {
 
 bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
   std::lock_guard one(optimize_mu_);
-  // The appendable segment past the indexing threshold is sealed once writes pause for a second,
-  // so that it gets indexed (during a steady stream it is sealed by size anyway).
   {
     std::unique_lock lock(mu_);
+    if (OptimizationsDisabled() || retired_) return false;
+    // Sealed segments left without live points hold nothing worth merging: drop them.
+    auto empty = [](const auto& s) { return s->sealed() && s->live_count() == 0; };
+    if (std::any_of(segments_.begin(), segments_.end(), empty)) {
+      segments_.erase(std::remove_if(segments_.begin(), segments_.end(), empty), segments_.end());
+      return true;
+    }
+    // The appendable segment past the indexing threshold is sealed once writes pause for a second,
+    // so that it gets indexed (during a steady stream it is sealed by size anyway).
     if (AppendableReadyToSeal() &&
         std::chrono::steady_clock::now() - last_write_ > std::chrono::seconds(1)) {
       segments_.back()->Seal();
       return true;
     }
   }
-  const Segment* source = nullptr;
+  OptimizationTask task;
+  std::map<std::string, std::optional<QuantizationConfig>> quantization;
+  const Segment* base = nullptr;  // a merge source whose graph is extended rather than rebuilt
   std::unique_ptr<Segment> rebuilt;
+  std::vector<std::pair<const Segment*, uint32_t>> origin;  // per row of `rebuilt`
   std::map<std::string, HnswParams> to_build;
   std::map<std::string, PayloadIndexParams> payload_indexes;
   {
     std::shared_lock lock(mu_);
-    for (const auto& seg : segments_) {
-      if (NeedsVacuum(*seg) || NeedsIndex(*seg)) {
-        source = seg.get();
-        break;
-      }
-    }
-    if (!source) return false;
+    auto tasks = PlanOptimizations();
+    if (tasks.empty()) return false;
+    task = tasks.front();
     optimizing_ = true;
-    // Copy the live points into a new sealed segment (a vacuum when there were deletions).
-    rebuilt = std::make_unique<Segment>(next_segment_id_++, Specs());
-    for (uint32_t i = 0; i < source->size(); ++i) {
-      if (source->IsDeleted(i)) continue;
-      NamedVectors vectors;
-      for (const auto& [name, spec] : source->specs()) {
-        if (const float* v = source->VectorAt(i, name)) vectors[name].assign(v, v + spec.dim);
-      }
-      rebuilt->Append(source->IdAt(i), source->VersionAt(i), vectors, source->PayloadAt(i));
+    quantization = WantedQuantization();
+    if (config_.hnsw_config.max_indexing_threads > 0) {
+      threads = std::min<int>(threads, static_cast<int>(config_.hnsw_config.max_indexing_threads));
     }
-    rebuilt->Seal();
+    if (task.optimizer == "config_mismatch") {
+      std::lock_guard t(tracker_mu_);
+      OptimizationRecord rec;
+      rec.uuid = SegmentUuid(task.sources[0]->id());
+      rec.optimizer = task.optimizer;
+      rec.segments.push_back({rec.uuid, task.sources[0]->live_count()});
+      rec.progress.name = task.optimizer;
+      rec.progress.started_at = std::chrono::system_clock::now();
+      running_ = std::move(rec);
+    }
+  }
+  if (task.optimizer == "config_mismatch") return Requantize(task.sources[0], quantization);
+  {
+    std::shared_lock lock(mu_);
+    copy_done_ = 0;
+    build_done_ = 0;
+    uint64_t live = 0;
+    for (const Segment* s : task.sources) live += s->live_count();
+    rebuilt = std::make_unique<Segment>(next_segment_id_++, Specs());
+    {
+      std::lock_guard t(tracker_mu_);
+      OptimizationRecord rec;
+      rec.uuid = SegmentUuid(rebuilt->id());
+      rec.optimizer = task.optimizer;
+      for (const Segment* s : task.sources) {
+        rec.segments.push_back({SegmentUuid(s->id()), s->live_count()});
+      }
+      rec.progress.name = task.optimizer;
+      rec.progress.started_at = std::chrono::system_clock::now();
+      rec.progress.total = live;
+      running_ = std::move(rec);
+    }
     payload_indexes = payload_indexes_;
     const auto& threshold = config_.optimizer_config.indexing_threshold;
-    bool index = threshold && *threshold > 0 && config_.hnsw_config.m > 0 &&
-                 rebuilt->vector_bytes() / 1024 >= *threshold;
     for (const auto& [name, p] : config_.vectors) {
-      if (!index) break;
       HnswParams hp;
       hp.m = static_cast<uint32_t>(p.hnsw_config && p.hnsw_config->m ? *p.hnsw_config->m
                                                                      : config_.hnsw_config.m);
@@ -101,21 +250,73 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
                                                   : config_.hnsw_config.ef_construct);
       hp.threads = threads;
       hp.cancel = cancel;
-      if (hp.m > 0) to_build[name] = hp;
+      hp.progress = &build_done_;
+      if (hp.m > 0 && config_.hnsw_config.m > 0 && threshold && *threshold > 0) to_build[name] = hp;
     }
+    // The base of a merge: the largest source whose graphs can be kept as they are.
+    if (task.optimizer == "merge") {
+      for (const Segment* s : task.sources) {
+        if (NeedsVacuum(*s) || s->indexes().empty()) continue;
+        bool usable = true;
+        for (const auto& [name, hp] : to_build) {
+          const HnswIndex* g = s->Index(name);
+          usable = usable && g && g->params().m == std::max<uint32_t>(hp.m, 2);
+        }
+        if (usable && (!base || s->size() > base->size())) base = s;
+      }
+    }
+    // Copy: the base first with every row (deleted ones stay deleted, so its graph's offsets
+    // hold), then the live points of the others.
+    auto copy = [&](const Segment* s, bool all_rows) {
+      for (uint32_t i = 0; i < s->size(); ++i) {
+        if (s->IsDeleted(i) && !all_rows) continue;
+        NamedVectors vectors;
+        for (const auto& [name, spec] : s->specs()) {
+          if (const float* v = s->VectorAt(i, name)) vectors[name].assign(v, v + spec.dim);
+        }
+        uint32_t off = rebuilt->Append(s->IdAt(i), s->VersionAt(i), vectors, s->PayloadAt(i));
+        if (s->IsDeleted(i)) rebuilt->MarkDeleted(off);
+        origin.emplace_back(s, i);
+        copy_done_.fetch_add(1, std::memory_order_relaxed);
+      }
+    };
+    if (base) copy(base, true);
+    for (const Segment* s : task.sources) {
+      if (s != base) copy(s, false);
+    }
+    rebuilt->Seal();
+    bool index = rebuilt->vector_bytes() / 1024 >= threshold.value_or(0);
+    if (!index) to_build.clear();
   }
+  auto finish = [&](OptimizationRecord::Status status, const std::string& message) {
+    std::lock_guard t(tracker_mu_);
+    if (!running_) return;
+    running_->status = status;
+    running_->message = message;
+    running_->progress.finished_at = std::chrono::system_clock::now();
+    running_->progress.done = build_done_.load();
+    completed_.push_back(std::move(*running_));
+    running_.reset();
+    if (completed_.size() > kKeepCompleted) completed_.erase(completed_.begin());
+  };
   auto started = std::chrono::steady_clock::now();
   for (const auto& [key, p] : payload_indexes) rebuilt->BuildFieldIndex(key, p.type);
   for (const auto& [name, hp] : to_build) {
     const auto& spec = rebuilt->specs().at(name);
-    auto graph = HnswIndex::Build(rebuilt->RawColumn(name), rebuilt->RawPresence(name),
-                                  rebuilt->size(), spec.dim, spec.distance, hp);
-    if (!graph) {  // cancelled: the source segment stays as it is
+    const HnswIndex* base_graph = base ? base->Index(name) : nullptr;
+    auto graph = base_graph ? HnswIndex::Extend(*base_graph, rebuilt->RawColumn(name),
+                                                rebuilt->RawPresence(name), rebuilt->size(), hp)
+                            : HnswIndex::Build(rebuilt->RawColumn(name), rebuilt->RawPresence(name),
+                                               rebuilt->size(), spec.dim, spec.distance, hp);
+    if (!graph) {  // cancelled: the sources stay as they are
+      finish(OptimizationRecord::Status::kCancelled, "shutdown");
       optimizing_ = false;
       return false;
     }
     rebuilt->SetIndex(name, std::move(graph));
   }
+  for (auto& [name, q] : Quantize(*rebuilt, quantization))
+    rebuilt->SetQuantized(name, std::move(q));
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!to_build.empty()) {
@@ -125,19 +326,25 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     builds.With({name_}).Observe(seconds);
   }
 
+  if (before_swap_hook_) before_swap_hook_();
   std::unique_lock lock(mu_);
-  auto it = std::find_if(segments_.begin(), segments_.end(),
-                         [&](const auto& s) { return s.get() == source; });
-  if (it == segments_.end()) {  // the collection changed shape meanwhile: try again later
-    optimizing_ = false;
-    return true;
+  for (const Segment* s : task.sources) {
+    if (std::none_of(segments_.begin(), segments_.end(),
+                     [&](const auto& p) { return p.get() == s; })) {
+      // The collection changed shape meanwhile: try again later.
+      finish(OptimizationRecord::Status::kCancelled, "segments changed");
+      optimizing_ = false;
+      return true;
+    }
   }
   // Points deleted or updated since the copy live elsewhere now (or nowhere): drop their copy.
   uint32_t dropped = 0;
   for (uint32_t i = 0; i < rebuilt->size(); ++i) {
+    if (rebuilt->IsDeleted(i)) continue;
+    auto [src, off] = origin[i];
     auto loc = index_.find(rebuilt->IdAt(i));
-    if (loc == index_.end() || loc->second.segment != source ||
-        source->VersionAt(loc->second.offset) != rebuilt->VersionAt(i)) {
+    if (loc == index_.end() || loc->second.segment != src || loc->second.offset != off ||
+        src->VersionAt(off) != rebuilt->VersionAt(i)) {
       rebuilt->MarkDeleted(i);
       ++dropped;
       continue;
@@ -145,10 +352,46 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     loc->second = Location{rebuilt.get(), i};
   }
   spdlog::info(
-      "collection {}: optimized segment {} → {} ({} points, {} dropped, {} graph(s), {:.1f}s)",
-      name_, source->id(), rebuilt->id(), rebuilt->size(), dropped, to_build.size(), seconds);
-  // Keep the appendable segment last: the new sealed one takes the old one's place.
-  *it = std::move(rebuilt);
+      "collection {}: {} of {} segment(s) → {} ({} points, {} dropped, {} graph(s){}, {:.1f}s)",
+      name_, task.optimizer, task.sources.size(), rebuilt->id(), rebuilt->live_count(), dropped,
+      to_build.size(), base ? " extended" : "", seconds);
+  // The new segment takes the place of the first source; the appendable segment stays last.
+  auto first = std::find_if(segments_.begin(), segments_.end(), [&](const auto& p) {
+    return std::find(task.sources.begin(), task.sources.end(), p.get()) != task.sources.end();
+  });
+  *first = std::move(rebuilt);
+  segments_.erase(std::remove_if(segments_.begin(), segments_.end(),
+                                 [&](const auto& p) {
+                                   return std::find(task.sources.begin(), task.sources.end(),
+                                                    p.get()) != task.sources.end();
+                                 }),
+                  segments_.end());
+  finish(OptimizationRecord::Status::kDone, "");
+  optimizing_ = false;
+  return true;
+}
+
+// Quantization changed (PATCH): the segment's points stay, only its quantized copies are rebuilt,
+// outside the lock (a sealed segment's vectors never change), then swapped in.
+bool Collection::Requantize(Segment* seg,
+                            const std::map<std::string, std::optional<QuantizationConfig>>& want) {
+  auto built = Quantize(*seg, want);
+  std::unique_lock lock(mu_);
+  bool present = std::any_of(segments_.begin(), segments_.end(),
+                             [&](const auto& p) { return p.get() == seg; });
+  if (present) {
+    for (auto& [name, q] : built) seg->SetQuantized(name, std::move(q));
+  }
+  {
+    std::lock_guard t(tracker_mu_);
+    if (running_) {
+      running_->status = OptimizationRecord::Status::kDone;
+      running_->progress.finished_at = std::chrono::system_clock::now();
+      completed_.push_back(std::move(*running_));
+      running_.reset();
+      if (completed_.size() > kKeepCompleted) completed_.erase(completed_.begin());
+    }
+  }
   optimizing_ = false;
   return true;
 }

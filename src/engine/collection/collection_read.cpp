@@ -207,6 +207,23 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
     }
     if (allowed_count == 0) return;
   }
+  // Quantized copy (sealed segments with quantization configured): candidates are found over the
+  // codes, limit × oversampling of them, then rescored with the original vectors (by default).
+  const ScalarQuantized* quant = nullptr;
+  if (!req.exact && !(req.quantization && req.quantization->ignore)) quant = seg.Quantized(name);
+  const bool rescore = !req.quantization || req.quantization->rescore;
+  const size_t k = req.limit + req.offset;
+  const size_t k_quant = rescore && req.quantization
+                             ? static_cast<size_t>(std::ceil(
+                                   double(k) * std::max(1.0, req.quantization->oversampling)))
+                             : k;
+  std::optional<ScalarQuantized::Query> prepared;
+  if (quant) prepared = quant->Prepare(query);
+  auto push_quantized = [&](uint32_t off) {
+    float score = rescore ? Score(params.distance, query, seg.VectorAt(off, name), dim)
+                          : quant->Score(*prepared, off);
+    top.Push({score, seg.IdAt(off), &seg, off});
+  };
   const HnswIndex* index = req.exact ? nullptr : seg.Index(name);
   if (index) {
     HnswConfig h = config_.hnsw_config;
@@ -233,13 +250,36 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       };
       bool need_accept = req.filter || seg.deleted_count() > 0 || !exclude.empty();
       if (req.stats) req.stats->used_graph = true;
-      size_t k = req.limit + req.offset;
+      if (quant) {
+        std::function<float(uint32_t)> dist = [&](uint32_t node) {
+          return quant->Dist(*prepared, node);
+        };
+        // Rescoring the whole beam (ef candidates, already found) costs ef float distances and
+        // recovers most of what the codes misorder.
+        const size_t fetch = rescore ? std::max(ef, k_quant) : k_quant;
+        for (const auto& [d, off] :
+             index->SearchWith(dist, fetch, std::max(ef, fetch), need_accept ? &accept : nullptr)) {
+          push_quantized(off);
+        }
+        return;
+      }
       for (const auto& [score, off] :
            index->Search(query, k, ef, need_accept ? &accept : nullptr)) {
         top.Push({score, seg.IdAt(off), &seg, off});
       }
       return;
     }
+  }
+  if (quant) {  // a scan over the codes, then the best k_quant rescored
+    TopK candidates(params.distance, k_quant, std::nullopt);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (req.filter ? !allowed[i] : (seg.IsDeleted(i) || !seg.HasVector(i, name))) continue;
+      if (excluded(i)) continue;
+      float approx = quant->Score(*prepared, i);
+      if (candidates.Admits(approx)) candidates.Push({approx, seg.IdAt(i), &seg, i});
+    }
+    for (const Candidate& c : candidates.Take()) push_quantized(c.offset);
+    return;
   }
   if (req.filter) {
     for (uint32_t i = 0; i < n; ++i) {

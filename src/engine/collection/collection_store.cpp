@@ -1,6 +1,7 @@
 // Persistence of a Collection: the meta file, checkpoints, and recovery (docs/formats/).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/byte_io.h"
@@ -170,9 +171,19 @@ base::Status Collection::Load() {
   }
   std::sort(segments_.begin(), segments_.end(),
             [](const auto& a, const auto& b) { return a->id() < b->id(); });
+  // Merged segments get new (higher) ids than the appendable one: keep the appendable last.
+  std::stable_partition(segments_.begin(), segments_.end(),
+                        [](const auto& s) { return s->sealed(); });
+  for (size_t i = 0; i + 1 < segments_.size(); ++i) {
+    if (!segments_[i]->sealed()) segments_[i]->Seal();  // only one appendable segment
+  }
+  const auto quantization = WantedQuantization();
   for (auto& seg : segments_) {
     if (!seg->sealed()) continue;
     for (const auto& [key, p] : payload_indexes_) seg->BuildFieldIndex(key, p.type);
+    // Quantized copies are derived data: rebuilt from the vectors (deterministically) on load.
+    if (seg->live_count() == 0) continue;
+    for (auto& [vname, q] : Quantize(*seg, quantization)) seg->SetQuantized(vname, std::move(q));
   }
   for (auto& seg : segments_) {
     for (uint32_t i = 0; i < seg->size(); ++i) {
@@ -291,7 +302,14 @@ base::Status Collection::Checkpoint() {
 base::Status Collection::MaybeCheckpoint() {
   {
     std::shared_lock lock(mu_);
-    if (last_op_ == checkpoint_op_) return base::Status::Ok();
+    if (last_op_ == checkpoint_op_) {
+      // No new writes, but the optimizer may have replaced segments: persist them once idle.
+      bool changed = segment_files_.size() != segments_.size();
+      for (const auto& seg : segments_) {
+        changed = changed || seg->data_dirty() || seg->index_dirty() || seg->deletes_dirty();
+      }
+      if (!changed || optimizing_) return base::Status::Ok();
+    }
     bool wal_full = wal_->SizeBytes() > (config_.wal_config.wal_capacity_mb << 20);
     bool idle = std::chrono::steady_clock::now() - last_write_ >
                 std::chrono::seconds(config_.optimizer_config.flush_interval_sec);

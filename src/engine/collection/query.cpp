@@ -52,6 +52,7 @@ base::Result<std::vector<Record>> RunQuery(const Collection& collection, const Q
   sr.score_threshold = q.score_threshold;
   sr.exact = q.exact;
   sr.hnsw_ef = q.hnsw_ef;
+  sr.quantization = q.quantization;
   sr.with_payload = q.with_payload;
   sr.with_vector = q.with_vector;
   sr.stats = q.stats;

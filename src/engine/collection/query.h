@@ -30,6 +30,7 @@ struct QueryRequest {
   std::optional<float> score_threshold;
   bool exact = false;
   std::optional<uint64_t> hnsw_ef;
+  std::optional<QuantizationSearchParams> quantization;
   PayloadSelector with_payload;
   VectorSelector with_vector;
   SearchStats* stats = nullptr;  // filled in when set

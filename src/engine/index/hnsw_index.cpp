@@ -73,12 +73,19 @@ const uint32_t* HnswIndex::Links(uint32_t node, int level) const {
 std::vector<HnswIndex::Cand> HnswIndex::SearchLayer(
     const float* q, uint32_t entry, size_t ef, int level,
     const std::function<bool(uint32_t)>* accept) const {
+  return SearchLayerWith([&](uint32_t node) { return DistTo(q, node); }, entry, ef, level, accept);
+}
+
+template <class DistFn>
+std::vector<HnswIndex::Cand> HnswIndex::SearchLayerWith(
+    const DistFn& dist, uint32_t entry, size_t ef, int level,
+    const std::function<bool(uint32_t)>* accept) const {
   Visited& visited = tls_visited;
   visited.Reset(n_);
   // candidates: closest first; results: farthest first.
   std::priority_queue<Cand, std::vector<Cand>, std::greater<>> candidates;
   std::priority_queue<Cand> results;
-  float d = DistTo(q, entry);
+  float d = dist(entry);
   visited.TestAndSet(entry);
   candidates.push({d, entry});
   if (!accept || (*accept)(entry)) results.push({d, entry});
@@ -101,7 +108,7 @@ std::vector<HnswIndex::Cand> HnswIndex::SearchLayer(
     for (uint32_t i = 1; i <= count; ++i) {
       uint32_t nb = links[i];
       if (visited.TestAndSet(nb)) continue;
-      float dn = DistTo(q, nb);
+      float dn = dist(nb);
       if (results.size() < ef || dn < bound) {
         candidates.push({dn, nb});
         if (!accept || (*accept)(nb)) {
@@ -211,6 +218,39 @@ void HnswIndex::Insert(uint32_t node, int level) {
   }
 }
 
+bool HnswIndex::InsertAll(const std::vector<uint32_t>& nodes, uint64_t seed) {
+  const uint32_t m = params_.m;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uniform(std::nextafter(0.0, 1.0), 1.0);
+  const double ml = 1.0 / std::log(double(m));
+  for (uint32_t i : nodes) {
+    int level = std::min(30, static_cast<int>(-std::log(uniform(rng)) * ml));
+    levels_[i] = static_cast<int8_t>(level);
+    if (level > 0) upper_[i].assign(size_t(level) * (m + 1), 0);
+  }
+  indexed_ += static_cast<uint32_t>(nodes.size());
+  if (nodes.empty()) return true;
+  locks_ = std::make_shared<Locks>(n_);
+  size_t first = 0;
+  if (max_level_ < 0) Insert(nodes[first++], levels_[nodes[0]]);
+  std::atomic<size_t> next{first};
+  const std::atomic<bool>* cancel = params_.cancel;
+  auto worker = [&] {
+    for (size_t i = next++; i < nodes.size(); i = next++) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) return;
+      Insert(nodes[i], levels_[nodes[i]]);
+      if (params_.progress) params_.progress->fetch_add(1, std::memory_order_relaxed);
+    }
+  };
+  int threads = std::max(1, params_.threads);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  locks_.reset();
+  return !(cancel && cancel->load());
+}
+
 std::unique_ptr<HnswIndex> HnswIndex::Build(const float* data, const uint8_t* present, uint32_t n,
                                             uint32_t dim, Distance distance,
                                             const HnswParams& params) {
@@ -225,51 +265,54 @@ std::unique_ptr<HnswIndex> HnswIndex::Build(const float* data, const uint8_t* pr
   idx->levels_.assign(n, -1);
   idx->links0_.assign(size_t(n) * (2 * m + 1), 0);
   idx->upper_.resize(n);
-  std::mt19937_64 rng(params.seed);
-  std::uniform_real_distribution<double> uniform(std::nextafter(0.0, 1.0), 1.0);
-  const double ml = 1.0 / std::log(double(m));
   std::vector<uint32_t> order;
   for (uint32_t i = 0; i < n; ++i) {
-    if (present && !present[i]) continue;
-    int level = std::min(30, static_cast<int>(-std::log(uniform(rng)) * ml));
-    idx->levels_[i] = static_cast<int8_t>(level);
-    if (level > 0) idx->upper_[i].assign(size_t(level) * (m + 1), 0);
-    order.push_back(i);
+    if (!present || present[i]) order.push_back(i);
   }
-  idx->indexed_ = static_cast<uint32_t>(order.size());
-  if (order.empty()) return idx;
-  idx->locks_ = std::make_shared<Locks>(n);
-  idx->Insert(order[0], idx->levels_[order[0]]);
-  std::atomic<size_t> next{1};
-  auto worker = [&] {
-    for (size_t i = next++; i < order.size(); i = next++) {
-      if (params.cancel && params.cancel->load(std::memory_order_relaxed)) return;
-      idx->Insert(order[i], idx->levels_[order[i]]);
-    }
-  };
-  int threads = std::max(1, params.threads);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  idx->locks_.reset();
-  if (params.cancel && params.cancel->load()) return nullptr;
+  if (!idx->InsertAll(order, params.seed)) return nullptr;
   return idx;
 }
 
-std::vector<std::pair<float, uint32_t>> HnswIndex::Search(
-    const float* query, size_t k, size_t ef, const std::function<bool(uint32_t)>* accept) const {
-  std::vector<std::pair<float, uint32_t>> out;
-  if (max_level_ < 0 || k == 0) return out;
+std::unique_ptr<HnswIndex> HnswIndex::Extend(const HnswIndex& base, const float* data,
+                                             const uint8_t* present, uint32_t n,
+                                             const HnswParams& params) {
+  std::unique_ptr<HnswIndex> idx(new HnswIndex());
+  idx->data_ = data;
+  idx->n_ = std::max(n, base.n_);
+  idx->dim_ = base.dim_;
+  idx->distance_ = base.distance_;
+  idx->params_ = params;
+  idx->params_.m = base.params_.m;  // the copied link blocks have base's layout
+  idx->params_.ef_construct = std::max<uint32_t>(params.ef_construct, 4);
+  const uint32_t m = idx->params_.m;
+  idx->levels_ = base.levels_;
+  idx->levels_.resize(idx->n_, -1);
+  idx->links0_ = base.links0_;
+  idx->links0_.resize(size_t(idx->n_) * (2 * m + 1), 0);
+  idx->upper_ = base.upper_;
+  idx->upper_.resize(idx->n_);
+  idx->entry_ = base.entry_;
+  idx->max_level_ = base.max_level_;
+  idx->indexed_ = base.indexed_;
+  std::vector<uint32_t> order;
+  for (uint32_t i = base.n_; i < idx->n_; ++i) {
+    if (!present || present[i]) order.push_back(i);
+  }
+  if (!idx->InsertAll(order, params.seed ^ base.n_)) return nullptr;
+  return idx;
+}
+
+template <class DistFn>
+uint32_t HnswIndex::GreedyDescend(const DistFn& dist) const {
   uint32_t cur = entry_;
-  float cur_d = DistTo(query, cur);
+  float cur_d = dist(cur);
   for (int l = max_level_; l > 0; --l) {
     bool changed = true;
     while (changed) {
       changed = false;
       const uint32_t* links = Links(cur, l);
       for (uint32_t i = 1; i <= links[0]; ++i) {
-        float d = DistTo(query, links[i]);
+        float d = dist(links[i]);
         if (d < cur_d) {
           cur_d = d;
           cur = links[i];
@@ -278,13 +321,33 @@ std::vector<std::pair<float, uint32_t>> HnswIndex::Search(
       }
     }
   }
-  std::vector<Cand> found = SearchLayer(query, cur, std::max(ef, k), 0, accept);
+  return cur;
+}
+
+std::vector<std::pair<float, uint32_t>> HnswIndex::Search(
+    const float* query, size_t k, size_t ef, const std::function<bool(uint32_t)>* accept) const {
+  std::vector<std::pair<float, uint32_t>> out;
+  if (max_level_ < 0 || k == 0) return out;
+  auto dist = [&](uint32_t node) { return DistTo(query, node); };
+  std::vector<Cand> found = SearchLayerWith(dist, GreedyDescend(dist), std::max(ef, k), 0, accept);
   for (size_t i = 0; i < found.size() && out.size() < k; ++i) {
     float d = found[i].dist;
     float score = d;
     if (distance_ == Distance::kCosine || distance_ == Distance::kDot) score = -d;
     if (distance_ == Distance::kEuclid) score = std::sqrt(std::max(0.0f, d));
     out.emplace_back(score, found[i].id);
+  }
+  return out;
+}
+
+std::vector<std::pair<float, uint32_t>> HnswIndex::SearchWith(
+    const std::function<float(uint32_t)>& dist, size_t k, size_t ef,
+    const std::function<bool(uint32_t)>* accept) const {
+  std::vector<std::pair<float, uint32_t>> out;
+  if (max_level_ < 0 || k == 0) return out;
+  std::vector<Cand> found = SearchLayerWith(dist, GreedyDescend(dist), std::max(ef, k), 0, accept);
+  for (size_t i = 0; i < found.size() && out.size() < k; ++i) {
+    out.emplace_back(found[i].dist, found[i].id);
   }
   return out;
 }

@@ -24,6 +24,8 @@ struct HnswParams {
   int threads = 1;
   // When set and it becomes true, Build stops early and returns nullptr (server shutdown).
   const std::atomic<bool>* cancel = nullptr;
+  // When set, counts inserted nodes (progress reporting).
+  std::atomic<uint64_t>* progress = nullptr;
 };
 
 class HnswIndex {
@@ -34,12 +36,24 @@ class HnswIndex {
   static std::unique_ptr<HnswIndex> Build(const float* data, const uint8_t* present, uint32_t n,
                                           uint32_t dim, Distance distance,
                                           const HnswParams& params);
+  // A graph over rows [0, n) of `data` that starts from `base` (built over rows [0, base.size())
+  // holding the same vectors) and inserts the present rows from base.size() on: the cost of a
+  // merge is that of the new rows only. nullptr only when params.cancel was raised.
+  static std::unique_ptr<HnswIndex> Extend(const HnswIndex& base, const float* data,
+                                           const uint8_t* present, uint32_t n,
+                                           const HnswParams& params);
 
   // Up to k (score, offset) pairs, best first by Qdrant's score semantics. Only offsets for which
   // `accept` returns true are returned (null: all); the graph is still traversed through others.
   // `ef` is the beam width (raised to k when smaller).
   std::vector<std::pair<float, uint32_t>> Search(const float* query, size_t k, size_t ef,
                                                  const std::function<bool(uint32_t)>* accept) const;
+
+  // Search with another distance (e.g. over quantized codes): `dist(node)` is an internal
+  // distance, lower is closer. Returns up to k (distance, offset) pairs, closest first.
+  std::vector<std::pair<float, uint32_t>> SearchWith(
+      const std::function<float(uint32_t)>& dist, size_t k, size_t ef,
+      const std::function<bool(uint32_t)>* accept) const;
 
   uint32_t size() const { return n_; }
   uint32_t indexed_count() const { return indexed_; }
@@ -58,6 +72,8 @@ class HnswIndex {
   float Dist(const float* a, const float* b) const;
   float DistTo(const float* q, uint32_t node) const { return Dist(q, data_ + size_t(node) * dim_); }
   void Insert(uint32_t node, int level);
+  // Draws levels for `nodes` and inserts them with params_.threads threads; false when cancelled.
+  bool InsertAll(const std::vector<uint32_t>& nodes, uint64_t seed);
   struct Cand {
     float dist;
     uint32_t id;
@@ -66,6 +82,11 @@ class HnswIndex {
   };
   std::vector<Cand> SearchLayer(const float* q, uint32_t entry, size_t ef, int level,
                                 const std::function<bool(uint32_t)>* accept) const;
+  template <class DistFn>
+  std::vector<Cand> SearchLayerWith(const DistFn& dist, uint32_t entry, size_t ef, int level,
+                                    const std::function<bool(uint32_t)>* accept) const;
+  template <class DistFn>
+  uint32_t GreedyDescend(const DistFn& dist) const;
   void SelectNeighbors(std::vector<Cand>& cands, size_t m) const;
   uint32_t* Links(uint32_t node, int level);
   const uint32_t* Links(uint32_t node, int level) const;

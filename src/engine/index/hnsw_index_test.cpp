@@ -114,5 +114,36 @@ TEST(HnswIndexTest, AbsentRowsAreNotIndexedAndRoundTrip) {
       HnswIndex::Deserialize(bytes.substr(0, 100), data.data(), n, dim, Distance::kEuclid).ok());
 }
 
+TEST(HnswIndexTest, ExtendedGraphKeepsRecallOverOldAndNewRows) {
+  // A merge: the graph of the first 3,000 rows is extended with 2,000 more (a third absent).
+  const uint32_t n = 5000, base_n = 3000, dim = 24;
+  auto data = Clustered(n + 40, dim, 40, 5, true);
+  std::vector<float> queries(data.begin() + size_t(n) * dim, data.end());
+  data.resize(size_t(n) * dim);
+  std::vector<uint8_t> present(n, 1);
+  for (uint32_t i = base_n; i < n; i += 3) present[i] = 0;
+  auto base =
+      HnswIndex::Build(data.data(), nullptr, base_n, dim, Distance::kCosine, {16, 100, 1, 2});
+  auto ext = HnswIndex::Extend(*base, data.data(), present.data(), n, {16, 100, 9, 2});
+  ASSERT_NE(ext, nullptr);
+  EXPECT_EQ(ext->size(), n);
+  EXPECT_EQ(ext->indexed_count(), base_n + (n - base_n) - (n - base_n + 2) / 3);
+  std::function<bool(uint32_t)> present_only = [&](uint32_t i) { return present[i] != 0; };
+  EXPECT_GE(Recall(*ext, data, n, dim, Distance::kCosine, queries, 64, &present_only), 0.95);
+  // New rows are reachable: each finds itself first.
+  for (uint32_t i = base_n + 1; i < n; i += 97) {
+    if (!present[i]) continue;
+    auto got = ext->Search(&data[size_t(i) * dim], 1, 64, nullptr);
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got[0].second, i);
+  }
+  for (auto& [s, id] : ext->Search(&data[0], 50, 100, nullptr)) EXPECT_NE(present[id], 0) << id;
+  auto back = HnswIndex::Deserialize(ext->Serialize(), data.data(), n, dim, Distance::kCosine);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  // The base graph is untouched.
+  EXPECT_EQ(base->size(), base_n);
+  EXPECT_EQ(base->indexed_count(), base_n);
+}
+
 }  // namespace
 }  // namespace quiver::engine

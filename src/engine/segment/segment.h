@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "engine/filter/filter_matcher.h"
 #include "engine/index/hnsw_index.h"
+#include "engine/index/scalar_quantizer.h"
 #include "engine/payload/field_index.h"
 #include "engine/types/distance.h"
 #include "engine/types/named_vectors.h"
@@ -65,6 +66,20 @@ class Segment {
     return indexes_;
   }
   bool index_dirty() const { return index_dirty_; }
+
+  // Scalar-quantized copy of a vector column (sealed segments; derived from the vectors, rebuilt
+  // on load). SetQuantized(name, nullptr) drops it.
+  const ScalarQuantized* Quantized(std::string_view name) const {
+    auto it = quantized_.find(name);
+    return it == quantized_.end() ? nullptr : it->second.get();
+  }
+  void SetQuantized(const std::string& name, std::unique_ptr<ScalarQuantized> q) {
+    if (q) {
+      quantized_[name] = std::move(q);
+    } else {
+      quantized_.erase(name);
+    }
+  }
 
   // Payload field indexes (sealed segments; in memory, rebuilt on load).
   void BuildFieldIndex(const std::string& key, const std::string& type);
@@ -132,6 +147,7 @@ class Segment {
   std::vector<Value> payloads_;
   std::map<std::string, Column, std::less<>> columns_;
   std::map<std::string, std::unique_ptr<HnswIndex>, std::less<>> indexes_;
+  std::map<std::string, std::unique_ptr<ScalarQuantized>, std::less<>> quantized_;
   bool index_dirty_ = false;
   std::map<std::string, std::unique_ptr<FieldIndex>, std::less<>> field_indexes_;
 };

@@ -1,0 +1,201 @@
+// Scalar int8 quantization in a collection: searches over quantized copies keep recall against
+// exact search on clustered data (with rescoring), the search params ignore / rescore /
+// oversampling do what they say, and a config change re-quantizes through the optimizer.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "engine/collection/collection.h"
+#include "engine/index/distance_kernels.h"
+
+namespace quiver::engine {
+namespace {
+
+constexpr uint32_t kDim = 48;
+
+class CollectionQuantizationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/quiver-quant-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    config_.vectors[""] = VectorParams{};
+    config_.vectors[""].size = kDim;
+    config_.vectors[""].distance = Distance::kCosine;
+    config_.optimizer_config.max_segment_size = 256;  // KB: 1,365 points per segment
+    config_.optimizer_config.indexing_threshold = 64;
+    config_.optimizer_config.default_segment_number = 1000;
+    QuantizationConfig q;
+    q.kind = QuantizationConfig::Kind::kScalar;
+    q.quantile = 0.99;
+    q.always_ram = true;
+    scalar_ = q;
+  }
+  void TearDown() override { (void)base::FileSystem::Default()->RemoveAll(dir_); }
+
+  // A Gaussian mixture with 600 centres of varying spread (0.15 to 0.6, as
+  // bench/common/datagen.py).
+  std::vector<float> Vector(int i) {
+    const int centre = static_cast<int>((int64_t(i) * 7919) % 600);
+    std::mt19937 crng(1000 + centre);
+    std::normal_distribution<float> g(0, 1);
+    std::vector<float> c(kDim);
+    for (auto& x : c) x = g(crng);
+    float spread = 0.15f + 0.45f * float(centre % 10) / 9.0f;
+    std::mt19937 rng(i);
+    for (auto& x : c) x += spread * g(rng);
+    return c;
+  }
+  UpsertOp Points(int from, int to) {
+    UpsertOp op;
+    for (int i = from; i < to; ++i) {
+      PointStruct p;
+      p.id = PointId::Num(i);
+      p.vectors[""] = Vector(i);
+      op.points.push_back(p);
+    }
+    return op;
+  }
+  void RunOptimizer(Collection& c) {
+    for (int steps = 0; c.OptimizeStep(2) && steps < 1000; ++steps) {
+    }
+  }
+  std::vector<float> Query(int q) {
+    auto v = Vector(500000 + q);
+    Normalize(v.data(), v.size());
+    return v;
+  }
+  // Recall@10 of `params` against exact search; `*approx_scores` counts results whose score
+  // differs from the exact float score (i.e. came from the quantized codes).
+  double Recall(Collection& c, std::optional<QuantizationSearchParams> params, bool exact_graph,
+                int* approx_scores = nullptr) {
+    size_t hit = 0, total = 0;
+    for (int q = 0; q < 40; ++q) {
+      SearchRequest req;
+      req.vector = Query(q);
+      req.limit = 10;
+      req.exact = true;
+      auto truth = c.Search(req);
+      req.exact = exact_graph;
+      req.quantization = params;
+      auto got = c.Search(req);
+      EXPECT_TRUE(truth.ok() && got.ok());
+      std::map<PointId, float> t;
+      for (const auto& r : truth.value()) t[r.id] = r.score;
+      for (const auto& r : got.value()) {
+        auto it = t.find(r.id);
+        if (it == t.end()) continue;
+        ++hit;
+        if (approx_scores && std::fabs(it->second - r.score) > 1e-5f) ++*approx_scores;
+      }
+      total += t.size();
+    }
+    return double(hit) / double(total);
+  }
+
+  std::string dir_;
+  CollectionConfig config_;
+  QuantizationConfig scalar_;
+  base::FileSystem* fs_ = base::FileSystem::Default();
+};
+
+TEST_F(CollectionQuantizationTest, QuantizedSearchKeepsRecallAndParamsWork) {
+  config_.quantization_config = scalar_;
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  Collection& c = *created.value();
+  ASSERT_TRUE(c.Update(Points(0, 6000)).ok());
+  RunOptimizer(c);
+  EXPECT_GT(c.Info().indexed_vectors_count, 5000u);
+  EXPECT_FALSE(c.OptimizationPending());
+
+  // Default: quantized graph traversal, rescored: recall and exact scores.
+  int approx = 0;
+  EXPECT_GE(Recall(c, std::nullopt, false, &approx), 0.95);
+  EXPECT_EQ(approx, 0);
+  // Without rescoring the scores are the quantized approximations.
+  approx = 0;
+  QuantizationSearchParams no_rescore;
+  no_rescore.rescore = false;
+  EXPECT_GE(Recall(c, no_rescore, false, &approx), 0.8);
+  EXPECT_GT(approx, 0);
+  // Oversampling fetches more candidates to rescore: recall does not drop.
+  QuantizationSearchParams over;
+  over.oversampling = 3.0;
+  EXPECT_GE(Recall(c, over, false), 0.95);
+  // ignore: the original vectors only.
+  QuantizationSearchParams ignore;
+  ignore.ignore = true;
+  approx = 0;
+  EXPECT_GE(Recall(c, ignore, false, &approx), 0.95);
+  EXPECT_EQ(approx, 0);
+  // A filtered (planner: scan over the codes) search only returns matches, rescored.
+  SearchRequest req;
+  req.vector = Query(1);
+  req.limit = 5;
+  Filter f;
+  HasIdCondition has;
+  for (int i = 0; i < 6000; i += 3) has.ids.push_back(PointId::Num(i));
+  f.must.push_back(Condition{has});
+  req.filter = f;
+  auto filtered = c.Search(req);
+  req.exact = true;
+  auto filtered_exact = c.Search(req);
+  ASSERT_TRUE(filtered.ok() && filtered_exact.ok());
+  ASSERT_EQ(filtered.value().size(), 5u);
+  for (const auto& r : filtered.value()) EXPECT_EQ(r.id.lo % 3, 0u);
+  EXPECT_EQ(filtered.value()[0].id, filtered_exact.value()[0].id);
+}
+
+TEST_F(CollectionQuantizationTest, ConfigChangeRequantizesAndReloadRebuilds) {
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  {
+    Collection& c = *created.value();
+    ASSERT_TRUE(c.Update(Points(0, 4000)).ok());
+    RunOptimizer(c);
+    EXPECT_FALSE(c.OptimizationPending());
+    QuantizationSearchParams no_rescore;
+    no_rescore.rescore = false;
+    int approx = 0;
+    Recall(c, no_rescore, false, &approx);
+    EXPECT_EQ(approx, 0);  // nothing quantized yet: scores are exact
+
+    CollectionConfig updated = c.config();
+    updated.vectors[""].quantization_config = scalar_;  // vector level
+    ASSERT_TRUE(c.UpdateConfig(updated).ok());
+    EXPECT_TRUE(c.OptimizationPending());
+    auto queued = c.Optimizations(16);
+    ASSERT_FALSE(queued.queued.empty());
+    EXPECT_EQ(queued.queued[0].optimizer, "config_mismatch");
+    RunOptimizer(c);
+    EXPECT_FALSE(c.OptimizationPending());
+    approx = 0;
+    EXPECT_GE(Recall(c, no_rescore, false, &approx), 0.8);
+    EXPECT_GT(approx, 0);
+    EXPECT_GE(Recall(c, std::nullopt, false), 0.95);
+    ASSERT_TRUE(c.Checkpoint().ok());
+    created.value().reset();
+  }
+  auto c = Collection::Open(fs_, dir_ + "/c", "c");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_FALSE(c.value()->OptimizationPending());  // quantized again on load
+  QuantizationSearchParams no_rescore;
+  no_rescore.rescore = false;
+  int approx = 0;
+  EXPECT_GE(Recall(*c.value(), no_rescore, false, &approx), 0.8);
+  EXPECT_GT(approx, 0);
+  // Removing quantization drops the quantized copies.
+  CollectionConfig updated = c.value()->config();
+  updated.vectors[""].quantization_config.reset();
+  ASSERT_TRUE(c.value()->UpdateConfig(updated).ok());
+  RunOptimizer(*c.value());
+  approx = 0;
+  Recall(*c.value(), no_rescore, false, &approx);
+  EXPECT_EQ(approx, 0);
+}
+
+}  // namespace
+}  // namespace quiver::engine

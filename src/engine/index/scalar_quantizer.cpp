@@ -1,0 +1,95 @@
+#include "engine/index/scalar_quantizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/index/quantized_kernels.h"
+
+namespace quiver::engine {
+
+std::unique_ptr<ScalarQuantized> ScalarQuantized::Build(const float* data, const uint8_t* present,
+                                                        uint32_t n, uint32_t dim, Distance distance,
+                                                        std::optional<double> quantile) {
+  std::unique_ptr<ScalarQuantized> q(new ScalarQuantized());
+  q->n_ = n;
+  q->dim_ = dim;
+  q->distance_ = distance;
+  q->quantile_ = quantile;
+  // The range from a sample of at most ~1M values (whole rows, evenly spread), deterministic.
+  std::vector<float> sample;
+  const uint32_t rows_wanted = std::max<uint32_t>(1, (1u << 20) / std::max<uint32_t>(dim, 1));
+  const uint32_t stride = std::max<uint32_t>(1, n / rows_wanted);
+  for (uint32_t i = 0; i < n; i += stride) {
+    if (present && !present[i]) continue;
+    sample.insert(sample.end(), data + size_t(i) * dim, data + size_t(i + 1) * dim);
+  }
+  float lo = 0, hi = 0;
+  if (!sample.empty()) {
+    double keep = quantile ? std::clamp(*quantile, 0.5, 1.0) : 1.0;
+    size_t last = sample.size() - 1;
+    size_t lo_at = static_cast<size_t>(std::floor((1.0 - keep) / 2.0 * double(last)));
+    size_t hi_at = static_cast<size_t>(std::ceil((1.0 + keep) / 2.0 * double(last)));
+    hi_at = std::min(hi_at, last);
+    std::nth_element(sample.begin(), sample.begin() + lo_at, sample.end());
+    lo = sample[lo_at];
+    std::nth_element(sample.begin(), sample.begin() + hi_at, sample.end());
+    hi = sample[hi_at];
+  }
+  q->lo_ = lo;
+  q->step_ = hi > lo ? (hi - lo) / 255.0f : 1.0f;
+  q->codes_.assign(size_t(n) * dim, 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (present && !present[i]) continue;
+    q->Encode(data + size_t(i) * dim, q->codes_.data() + size_t(i) * dim);
+  }
+  return q;
+}
+
+void ScalarQuantized::Encode(const float* v, uint8_t* out) const {
+  const float inv = 1.0f / step_;
+  for (uint32_t d = 0; d < dim_; ++d) {
+    float c = std::nearbyint((v[d] - lo_) * inv);
+    out[d] = static_cast<uint8_t>(std::clamp(c, 0.0f, 255.0f));
+  }
+}
+
+ScalarQuantized::Query ScalarQuantized::Prepare(const float* query) const {
+  Query q;
+  q.values.assign(query, query + dim_);
+  for (float x : q.values) q.sum += x;
+  if (distance_ == Distance::kEuclid || distance_ == Distance::kManhattan) {
+    const float inv = 1.0f / step_;
+    for (float& x : q.values) x = (x - lo_) * inv;
+  }
+  return q;
+}
+
+float ScalarQuantized::Score(const Query& q, uint32_t row) const {
+  const uint8_t* codes = Codes(row);
+  switch (distance_) {
+    case Distance::kCosine:
+    case Distance::kDot:
+      // x ≈ lo + step·c: Σ q·x ≈ lo·Σq + step·Σ q·c.
+      return lo_ * q.sum + step_ * DotF32U8(q.values.data(), codes, dim_);
+    case Distance::kEuclid:
+      return step_ * std::sqrt(std::max(0.0f, SquaredL2F32U8(q.values.data(), codes, dim_)));
+    case Distance::kManhattan:
+      return step_ * L1F32U8(q.values.data(), codes, dim_);
+  }
+  return 0;
+}
+
+float ScalarQuantized::Dist(const Query& q, uint32_t row) const {
+  switch (distance_) {
+    case Distance::kCosine:
+    case Distance::kDot:
+      return -Score(q, row);
+    case Distance::kEuclid:
+      return step_ * step_ * SquaredL2F32U8(q.values.data(), Codes(row), dim_);
+    case Distance::kManhattan:
+      return Score(q, row);
+  }
+  return 0;
+}
+
+}  // namespace quiver::engine

@@ -1,0 +1,55 @@
+// Scalar int8 quantization of one vector column (Qdrant's `quantization_config.scalar`): every
+// value is mapped to a uint8 code over one range [lo, lo + 255·step] trained on the data (the
+// central `quantile` share of values when set, else min..max). Distances between a float query and
+// a row come from SIMD kernels over the codes: 4x less memory to scan than float32, approximate
+// scores that search then rescores with the original vectors.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/types/distance.h"
+
+namespace quiver::engine {
+
+class ScalarQuantized {
+ public:
+  // Encodes rows [0, n) of `data` (n × dim; absent rows, present[i] == 0, get zero codes).
+  static std::unique_ptr<ScalarQuantized> Build(const float* data, const uint8_t* present,
+                                                uint32_t n, uint32_t dim, Distance distance,
+                                                std::optional<double> quantile);
+
+  // The query stays in float (only the stored side is quantized): for Cosine/Dot the query
+  // itself and its sum, for Euclid/Manhattan the query mapped to code units, (q − lo) / step.
+  struct Query {
+    std::vector<float> values;
+    float sum = 0;
+  };
+  Query Prepare(const float* query) const;
+  // Internal distance as HnswIndex's: lower is closer (-dot for Cosine/Dot, squared L2, L1).
+  float Dist(const Query& q, uint32_t row) const;
+  // The approximate Qdrant score (dot product, L2 or L1 distance).
+  float Score(const Query& q, uint32_t row) const;
+
+  uint32_t size() const { return n_; }
+  uint32_t dim() const { return dim_; }
+  std::optional<double> quantile() const { return quantile_; }
+  float lo() const { return lo_; }
+  float step() const { return step_; }
+  const uint8_t* Codes(uint32_t row) const { return codes_.data() + size_t(row) * dim_; }
+  size_t memory_bytes() const { return codes_.size(); }
+
+ private:
+  ScalarQuantized() = default;
+  void Encode(const float* v, uint8_t* out) const;
+
+  uint32_t n_ = 0, dim_ = 0;
+  Distance distance_ = Distance::kCosine;
+  std::optional<double> quantile_;
+  float lo_ = 0, step_ = 1;
+  std::vector<uint8_t> codes_;  // n × dim
+};
+
+}  // namespace quiver::engine
