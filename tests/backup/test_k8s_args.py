@@ -47,7 +47,7 @@ def test_cronjob_arguments_work(overlay, make_server, tmp_path):
     prod, scratch = make_server(), make_server()
     load(prod.base_url, "docs", 300, dim=8)
     values = {"QUIVER_BACKUP_TARGET": "file://" + str(tmp_path / "store"), "QUIVER_BACKUP_SSE": "aws:kms",
-              "QUIVER_API_KEY": ""}
+              "QUIVER_API_KEY": "key-the-test-server-does-not-check"}
     servers = {"http://quiver-%d.quiver-headless:6333" % i: prod.base_url for i in range(3)}
     servers["http://127.0.0.1:6333"] = scratch.base_url  # the drill's sidecar scratch server
 
