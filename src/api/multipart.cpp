@@ -71,6 +71,7 @@ base::Result<MultipartPart> FindMultipartPart(std::string_view content_type, std
       if (Lower(line).rfind("content-disposition:", 0) == 0) {
         name = HeaderParam(line, "name");
         filename = HeaderParam(line, "filename");
+        break;  // the first one counts, as in ExtractMultipartPartToFile (PartName)
       }
       if (eol == std::string_view::npos) break;
       line_start = eol + 2;
