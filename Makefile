@@ -34,7 +34,7 @@ unit-test: build
 	@ctest --preset release -j $(JOBS)
 
 # libFuzzer targets (fuzz/, clang, ASan+UBSan, build-fuzz/): replay fuzz/regressions, then fuzz each
-# target for FUZZ_SECONDS (default 15) from fuzz/corpus. Also run by `make test` (tests/run-fuzz-smoke.sh).
+# target for FUZZ_SECONDS (default 12) from fuzz/corpus. Also run by `make test` (tests/run-fuzz-smoke.sh).
 fuzz-smoke: deps
 	@bash tests/run-fuzz-smoke.sh
 

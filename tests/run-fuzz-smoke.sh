@@ -2,13 +2,13 @@
 # Fuzz smoke run (part of `make test`; alone: `make fuzz-smoke`): builds the libFuzzer targets of
 # fuzz/ (clang, ASan+UBSan, the `fuzz` preset in build-fuzz/), replays every file of
 # fuzz/regressions/<target>/ (inputs that once crashed), then fuzzes each target for
-# FUZZ_SECONDS (default 15) from its seed corpus fuzz/corpus/<target>/. Fails on any crash, leak,
+# FUZZ_SECONDS (default 12) from its seed corpus fuzz/corpus/<target>/. Fails on any crash, leak,
 # sanitizer report or timeout; the failing input is saved in build-fuzz/artifacts/.
 # FUZZ_TARGETS="fuzz_filter fuzz_wal_reader" limits the run; longer local runs: FUZZ_SECONDS=300.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${FUZZ_SECONDS:-15}"
+seconds="${FUZZ_SECONDS:-12}"
 lock=/tmp/quiver-build.lock
 build() { flock "$lock" "$@"; }
 if [ ! -f build-fuzz/CMakeCache.txt ]; then
