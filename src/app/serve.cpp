@@ -88,6 +88,14 @@ int RunServe(const ServeOptions& options) {
     }
   }
   if (options.check_config) {
+    if (cfg.enable_tls) {
+      base::Status tls = net::HttpServer::CheckTls(net::TlsOptions{
+          cfg.tls_cert, cfg.tls_key, cfg.tls_ca_cert, cfg.verify_https_client_certificate});
+      if (!tls.ok()) {
+        spdlog::error("{}", tls.message());
+        return 1;
+      }
+    }
     spdlog::info("configuration is valid");
     return 0;
   }

@@ -54,6 +54,9 @@ class HttpServer {
   // closes connections and joins the threads.
   void Stop(int grace_sec = 10);
 
+  // Whether the TLS files can be used (as Start would load them); for --check-config.
+  static base::Status CheckTls(const TlsOptions& tls);
+
   class Impl;  // public so that the connection sessions in the .cpp can reach it
 
  private:

@@ -45,7 +45,13 @@ base::Result<std::unique_ptr<ssl::context>> MakeServerTlsContext(const TlsOption
   if (ec) return Unreadable("tls.cert", tls.cert_file, Reason(ec));
   QUIVER_RETURN_IF_ERROR(CheckReadable("tls.key", tls.key_file));
   ctx->use_private_key_file(tls.key_file, ssl::context::pem, ec);
-  if (ec) return Unreadable("tls.key", tls.key_file, Reason(ec));
+  if (ec) {
+    std::string why = Reason(ec);
+    if (why.find("mismatch") != std::string::npos) {
+      why = "the key does not match the certificate tls.cert (" + why + ")";
+    }
+    return Unreadable("tls.key", tls.key_file, why);
+  }
   if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
     return Unreadable("tls.key", tls.key_file, "the key does not match the certificate tls.cert");
   }
@@ -56,6 +62,11 @@ base::Result<std::unique_ptr<ssl::context>> MakeServerTlsContext(const TlsOption
     ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
   }
   return ctx;
+}
+
+base::Status HttpServer::CheckTls(const TlsOptions& tls) {
+  auto ctx = MakeServerTlsContext(tls);
+  return ctx.ok() ? base::Status::Ok() : ctx.status();
 }
 
 }  // namespace quiver::net

@@ -308,9 +308,16 @@ def test_unreadable_certificate_stops_startup(tmp_path, pki):
     env = dict(os.environ, QUIVER__SERVICE__HTTP_PORT="0", QUIVER__SERVICE__HOST="127.0.0.1",
                QUIVER__STORAGE__STORAGE_PATH=str(tmp_path / "s"),
                **tls_env(pki, QUIVER__TLS__CERT=str(tmp_path / "missing.pem")))
-    r = subprocess.run([QUIVER_BIN, "serve"], env=env, capture_output=True, text=True, timeout=30)
-    assert r.returncode == 1
-    assert "tls.cert" in r.stdout + r.stderr and "missing.pem" in r.stdout + r.stderr
+    for args in (["--check-config"], []):
+        r = subprocess.run([QUIVER_BIN, "serve"] + args, env=env, capture_output=True, text=True,
+                           timeout=30)
+        assert r.returncode == 1, args
+        assert "tls.cert" in r.stdout + r.stderr and "missing.pem" in r.stdout + r.stderr
+    # A key that does not belong to the certificate.
+    env["QUIVER__TLS__CERT"], env["QUIVER__TLS__KEY"] = pki["cert"], pki["client_key"]
+    r = subprocess.run([QUIVER_BIN, "serve", "--check-config"], env=env, capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 1 and "does not match" in r.stdout + r.stderr
 
 
 def test_ingest_over_https(make_server, pki, tmp_path):
