@@ -2,9 +2,10 @@
 
 #include <cmath>
 
+#include "engine/payload/datetime.h"
 #include "wire/filter_json.h"
-
 #include "wire/limits.h"
+
 namespace quiver::wire {
 
 using base::Result;
@@ -190,8 +191,8 @@ Result<engine::Operation> UpsertFromJson(Json v, std::string_view path) {
   if (!obj.value()["points"].get(points)) {
     auto arr = AsArray(points, Sub(path, "points"));
     if (!arr.ok()) return arr.status();
-    size_t i = 0;
     QUIVER_RETURN_IF_ERROR(CheckBatchSize(arr.value().size(), Sub(path, "points")));
+    size_t i = 0;
     for (Json p : arr.value()) {
       std::string pp = Sub(Sub(path, "points"), i++);
       auto po = AsObject(p, pp);
@@ -221,8 +222,8 @@ Result<engine::Operation> UpsertFromJson(Json v, std::string_view path) {
     if (bo.value()["ids"].get(ids)) return MissingField("ids", bp);
     std::vector<engine::PointId> id_list;
     QUIVER_RETURN_IF_ERROR(ParseIdList(ids, Sub(bp, "ids"), id_list));
-    op.points.resize(id_list.size());
     QUIVER_RETURN_IF_ERROR(CheckBatchSize(id_list.size(), Sub(bp, "ids")));
+    op.points.resize(id_list.size());
     for (size_t i = 0; i < id_list.size(); ++i) op.points[i].id = id_list[i];
     if (bo.value()["vectors"].get(vectors)) return MissingField("vectors", bp);
     auto fill = [&](Json list, const std::string& name, const std::string& lp) -> Status {
@@ -350,6 +351,43 @@ Result<engine::Operation> DeleteVectorsFromJson(Json v, std::string_view path) {
   QUIVER_RETURN_IF_ERROR(StringList(names, Sub(path, "vector"), op.names));
   QUIVER_RETURN_IF_ERROR(ParseSelectorFields(obj.value(), path, op.selector));
   return engine::Operation(std::move(op));
+}
+
+Status ParseOrderBy(Json f, std::string_view k, engine::OrderBy& out) {
+  std::string_view key;
+  if (!f.get_string().get(key)) {
+    out.key = std::string(key);
+  } else {
+    auto oo = AsObject(f, k);
+    if (!oo.ok()) return oo.status();
+    Json kj, dj, sj;
+    if (oo.value()["key"].get(kj)) return MissingField("key", k);
+    auto ks = AsString(kj, Sub(k, "key"));
+    if (!ks.ok()) return ks.status();
+    out.key = ks.value();
+    if (!oo.value()["direction"].get(dj) && !dj.is_null()) {
+      auto d = AsString(dj, Sub(k, "direction"));
+      if (!d.ok()) return d.status();
+      if (d.value() != "asc" && d.value() != "desc") {
+        return Status::Format("unknown variant `" + d.value() + "`, expected `asc` or `desc` at `" +
+                              Sub(k, "direction") + "`");
+      }
+      out.descending = d.value() == "desc";
+    }
+    if (!oo.value()["start_from"].get(sj) && !sj.is_null()) {
+      std::string_view ds;
+      if (!sj.get_string().get(ds)) {
+        auto micros = engine::ParseDatetimeMicros(ds);
+        if (!micros) return Status::Format("invalid datetime at `" + Sub(k, "start_from") + "`");
+        out.start_from = double(*micros);
+      } else {
+        auto d = AsDouble(sj, Sub(k, "start_from"));
+        if (!d.ok()) return d.status();
+        out.start_from = d.value();
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace quiver::wire

@@ -18,6 +18,8 @@ base::Status ParseWithVector(Json v, std::string_view path, engine::VectorSelect
 base::Status ParseIdList(Json v, std::string_view path, std::vector<engine::PointId>& out);
 // Dense float vector.
 base::Status ParseFloats(Json v, std::string_view path, std::vector<float>& out);
+// OrderBy: a key name, or {"key", "direction": "asc"|"desc", "start_from": number|datetime}.
+base::Status ParseOrderBy(Json v, std::string_view path, engine::OrderBy& out);
 // Operation parsers over an already-parsed object (used by batch too).
 base::Result<engine::Operation> UpsertFromJson(Json v, std::string_view path);
 base::Result<engine::Operation> DeleteFromJson(Json v, std::string_view path);

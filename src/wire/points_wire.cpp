@@ -147,39 +147,7 @@ Result<engine::ScrollRequest> ParseScroll(std::string_view body) {
     } else if (k == "order_by") {
       if (f.is_null()) return Status::Ok();
       engine::OrderBy ob;
-      std::string_view key;
-      if (!f.get_string().get(key)) {
-        ob.key = std::string(key);
-      } else {
-        auto oo = AsObject(f, k);
-        if (!oo.ok()) return oo.status();
-        Json kj, dj, sj;
-        if (oo.value()["key"].get(kj)) return MissingField("key", k);
-        auto ks = AsString(kj, "order_by.key");
-        if (!ks.ok()) return ks.status();
-        ob.key = ks.value();
-        if (!oo.value()["direction"].get(dj) && !dj.is_null()) {
-          auto d = AsString(dj, "order_by.direction");
-          if (!d.ok()) return d.status();
-          if (d.value() != "asc" && d.value() != "desc") {
-            return Status::Format("unknown variant `" + d.value() +
-                                  "`, expected `asc` or `desc` at `order_by.direction`");
-          }
-          ob.descending = d.value() == "desc";
-        }
-        if (!oo.value()["start_from"].get(sj) && !sj.is_null()) {
-          std::string_view ds;
-          if (!sj.get_string().get(ds)) {
-            auto micros = engine::ParseDatetimeMicros(ds);
-            if (!micros) return Status::Format("invalid datetime at `order_by.start_from`");
-            ob.start_from = double(*micros);
-          } else {
-            auto d = AsDouble(sj, "order_by.start_from");
-            if (!d.ok()) return d.status();
-            ob.start_from = d.value();
-          }
-        }
-      }
+      QUIVER_RETURN_IF_ERROR(ParseOrderBy(f, k, ob));
       req.order_by = ob;
     }
     return Status::Ok();

@@ -12,12 +12,6 @@ def setup(api, collection_name):
     drop_collection(api, collection_name)
 
 
-# Quiver has no `best_score` recommend strategy yet (engine: query.cpp scores one averaged vector only) and no
-# `lookup_from`; these cases of Qdrant's test are kept, expected to fail until those exist.
-NO_BEST_SCORE = pytest.mark.xfail(strict=True, reason="recommend strategy best_score not implemented (engine)")
-NO_LOOKUP_FROM = pytest.mark.xfail(strict=True, reason="lookup_from not implemented (400 instead of 404)")
-
-
 def recommend(api, name, body):
     return api.post("/collections/%s/points/recommend" % name, json=body)
 
@@ -41,7 +35,6 @@ def test_default_is_avg_vector(api, collection_name):
     assert default["result"] == avg["result"]
 
 
-@NO_BEST_SCORE
 def test_single_vs_batch(api, collection_name):
     """test_recommend.py::test_single_vs_batch"""
     params_list = [
@@ -75,7 +68,6 @@ def test_without_positives(api, collection_name):
     assert req([], "best_score") == 400  # no negative and no positive
 
 
-@NO_BEST_SCORE
 def test_best_score_works_with_only_negatives(api, collection_name):
     """test_recommend.py::test_best_score_works_with_only_negatives"""
     status, body = recommend(api, collection_name, {"negative": [1, 2], "strategy": "best_score", "limit": 5})
@@ -85,7 +77,6 @@ def test_best_score_works_with_only_negatives(api, collection_name):
         assert r["score"] < 0
 
 
-@NO_BEST_SCORE
 def test_only_1_positive_in_best_score_is_equivalent_to_normal_search(api, collection_name):
     """test_recommend.py::test_only_1_positive_in_best_score_is_equivalent_to_normal_search"""
     limit = 4
@@ -113,7 +104,6 @@ def test_raw_vectors(api, collection_name):
     assert by_ids["result"] == raw["result"]
 
 
-@NO_LOOKUP_FROM
 def test_recommend_missing_lookup_from_collection_with_raw_vector(api, collection_name):
     """test_recommend.py::test_recommend_missing_lookup_from_collection_with_raw_vector"""
     missing = "missing_lookup_from_collection"

@@ -46,6 +46,19 @@ struct Record {
   std::optional<Value> order_value;
 };
 
+// A point and a score from a custom scorer (query.cpp's recommend strategies, discovery,
+// rescoring).
+struct ScoredId {
+  PointId id;
+  float score = 0;
+};
+
+// One value of a payload key and how many points carry it (facets).
+struct FacetHit {
+  Value value;
+  uint64_t count = 0;
+};
+
 // What a search did (for metrics): whether any segment was searched through its graph.
 struct SearchStats {
   bool used_graph = false;
@@ -161,6 +174,24 @@ class Collection {
   CollectionStats Stats() const;
   // The stored vector `name` of point `id` (for query by id and recommend); NotFound otherwise.
   base::Result<std::vector<float>> VectorOf(const PointId& id, const std::string& name) const;
+
+  // Custom scans (collection_scan.cpp), exact. Scores the vector `name` of every point matching
+  // `filter` (only the points `ids` when given; `exclude` never) with `scorer`, higher is better;
+  // the best `limit`, ties by id. Points without that vector are skipped.
+  using VectorScorer = std::function<float(const float* vector)>;
+  base::Result<std::vector<ScoredId>> ScoreByVector(const std::string& name,
+                                                    const std::optional<Filter>& filter,
+                                                    const std::vector<PointId>* ids,
+                                                    const std::vector<PointId>& exclude,
+                                                    const VectorScorer& scorer, size_t limit) const;
+  // Up to `limit` random points matching `filter` (among `ids` when given).
+  std::vector<PointId> SamplePoints(const std::optional<Filter>& filter,
+                                    const std::vector<PointId>* ids, size_t limit) const;
+  // The values at payload `key` of the points matching `filter`, most frequent first (ties by
+  // value), at most `limit`. BadRequest unless `key` has a keyword, integer, bool or uuid index.
+  base::Result<std::vector<FacetHit>> Facet(const std::string& key,
+                                            const std::optional<Filter>& filter,
+                                            size_t limit) const;
 
   // Optimizer (collection_optimizer.cpp). Runs at most one optimization (index build of a sealed
   // segment, or vacuum of one with many deletions) with `threads` threads, outside the write lock
