@@ -264,6 +264,7 @@ def test_startup_snapshot_flags(make_server, tmp_path):
     dst = make_server(args=["--snapshot", "%s:one" % a_path, "--snapshot", "%s:two" % b_path])
     dapi = Api(dst)
     assert content(dapi, "one") == want_a and content(dapi, "two") == want_b
+    dst.args = []  # later restarts without flags
 
     # An existing collection is not replaced without --force-snapshot: start-up fails, data untouched.
     upsert(dapi, "one", points(5, seed=9, tag="local"))
@@ -297,6 +298,7 @@ def test_startup_snapshot_flags(make_server, tmp_path):
     fresh = make_server(args=["--storage-snapshot", str(full_path)])
     fapi = Api(fresh)
     assert content(fapi, "a") == want_a and content(fapi, "b") == want_b
+    fresh.args = []
     assert {"alias_name": "al", "collection_name": "a"} in fapi.ok("GET", "/aliases")["aliases"]
     # ... refused over existing collections unless forced.
     fresh.stop()
