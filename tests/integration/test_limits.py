@@ -274,12 +274,22 @@ def test_connection_cap(make_server):
     server = make_server(extra_env={"QUIVER__SERVICE__MAX_CONNECTIONS": "4",
                                     "QUIVER__SERVICE__IDLE_TIMEOUT_SEC": "300"})
     held = []
-    for _ in range(4):
+
+    def hold_one():  # retried: the harness's readiness probe may not be reaped by the server yet
         s = connect(server)
-        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        resp = read_response(s)
-        assert resp is not None and resp[0] == 200
-        held.append(s)
+        try:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            resp = read_response(s)
+        except (ConnectionResetError, BrokenPipeError):
+            resp = None
+        if resp is not None and resp[0] == 200:
+            held.append(s)
+            return True
+        s.close()
+        return False
+
+    for _ in range(4):
+        assert wait_until(hold_one, timeout=10)
     extra = connect(server)
     resp = read_response(extra)  # answered at once, without a request
     assert resp is not None, "a connection over the cap was closed without an answer"
