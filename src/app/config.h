@@ -37,8 +37,8 @@ struct ServerConfig {
   uint64_t max_vector_dimension = 65536;
   uint64_t max_batch_points = 100000;
   uint64_t max_filter_depth = 32;
-  uint64_t max_query_limit = 100000;
-  uint64_t max_query_offset = 1000000;
+  uint64_t max_query_limit = UINT64_MAX;  // none, as Qdrant (its strict mode is off by default)
+  uint64_t max_query_offset = UINT64_MAX;
   uint64_t max_collections = 1000;  // 0 = no limit
   uint64_t max_connections = 1024;
   uint64_t header_timeout_sec = 10;

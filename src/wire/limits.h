@@ -12,8 +12,8 @@ struct RequestLimits {
   uint64_t max_vector_dimension = 65536;  // vector size at collection creation (Qdrant's cap)
   uint64_t max_batch_points = 100000;     // points in one upsert (`points` or `batch.ids`)
   size_t max_filter_depth = 32;           // nested filters (must/should/must_not/min_should/nested)
-  uint64_t max_query_limit = 100000;      // `limit` (`top`) of queries, searches and scrolls
-  uint64_t max_query_offset = 1000000;    // `offset` of queries and searches
+  uint64_t max_query_limit = UINT64_MAX;  // `limit` (`top`) of queries, searches and scrolls
+  uint64_t max_query_offset = UINT64_MAX;  // `offset` of queries and searches
 };
 
 const RequestLimits& Limits();

@@ -359,7 +359,7 @@ base::Result<ScrollResult> Collection::Scroll(const ScrollRequest& req) const {
     if (req.filter && !MatchesFilter(*req.filter, loc)) continue;
     matches.emplace_back(id, loc);
   }
-  size_t k = std::min(matches.size(), req.limit + 1);
+  size_t k = std::min(matches.size(), std::max(req.limit, req.limit + 1));  // limit may be max
   std::partial_sort(matches.begin(), matches.begin() + k, matches.end(),
                     [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 0; i < k && i < req.limit; ++i) {

@@ -381,7 +381,8 @@ Result<std::vector<Hit>> Execute(const Ctx& ctx, const QueryRequest& q,
                                  const std::optional<Filter>& inherited, bool root) {
   using Kind = QueryRequest::Kind;
   const std::optional<Filter> filter = Both(q.filter, inherited);
-  const size_t want = q.limit + q.offset;
+  // limit may be u64::MAX (Qdrant accepts it): saturate instead of wrapping.
+  const size_t want = q.limit > SIZE_MAX - q.offset ? SIZE_MAX : q.limit + q.offset;
   Result<std::vector<Hit>> hits = std::vector<Hit>{};
   if (!q.prefetch.empty()) {
     if (q.kind == Kind::kNone) {
@@ -505,7 +506,12 @@ Result<std::vector<PointGroup>> RunGroupQuery(const Collection& collection, cons
   Ctx ctx{collection, lookup};
   PayloadSelector all_payload{PayloadSelector::Mode::kAll, {}};
   const size_t total = collection.Info().points_count;
-  size_t fetch = std::max<size_t>(g.limit * g.group_size * 2, 64);
+  size_t fetch = 0;
+  if (__builtin_mul_overflow(g.limit, g.group_size, &fetch) ||
+      __builtin_mul_overflow(fetch, size_t{2}, &fetch)) {
+    fetch = SIZE_MAX;
+  }
+  fetch = std::min(std::max<size_t>(fetch, 64), std::max<size_t>(total, 64));
   std::vector<PointGroup> groups;
   while (true) {
     QueryRequest q = g.query;
