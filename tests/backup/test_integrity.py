@@ -132,6 +132,13 @@ def test_retention_keeps_the_right_set(server, tmp_path):
         _clone_backup(store, first, f)
     _clone_backup(store, first, "2026-01-07T00-00-00Z", complete=False)  # debris of a killed run
     quiver("restore", "--from", store, "--url", base, "--backup", "2026-01-06T06-00-00Z", "--force", check=0)
+    # --before picks the newest complete backup at or before the time (the incomplete Jan 7 00:00 never).
+    for before, expected in (("2026-01-06", "2026-01-05T18-00-00Z"), ("2026-01-07T11:00:00Z", "2026-01-06T18-00-00Z"),
+                             ("2026-01-07T12:00:00Z", "2026-01-07T12-00-00Z")):
+        r = quiver("restore", "--from", store, "--url", base, "--before", before, "--force", "--dry-run", check=0)
+        assert "backup " + expected in r.stderr, (before, r.stderr)
+    quiver("restore", "--from", store, "--url", base, "--before", "2025-12-31", "--dry-run", check=2)
+    quiver("restore", "--from", store, "--url", base, "--before", "yesterday", "--dry-run", check=2)
     # keep-last 2: the new run and `first`; keep-daily 2: today's newest and Jan 20; keep-weekly 4: the
     # newest of this week, of the weeks of Mon Jan 19 and Mon Jan 12, and of the week of Mon Jan 5 (Jan 7).
     # Both Jan 6 backups go (one of them was just restored from), and so does the debris of Jan 7.
