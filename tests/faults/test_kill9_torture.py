@@ -181,11 +181,15 @@ def test_kill9_torture_mixed_load(make_server):
     writers = [Writer(1, 1), Writer(1 + IDS_PER_WRITER, 2)]
     outcomes = {"absent": 0, "applied": 0}
     max_indexed = 0
+    max_segments = 0
     for round_no in range(KILLS):
         pause_round = round_no % 4 == 3
         for w in writers:
             w.start(srv.base_url, time.monotonic() + rng.uniform(0.05, 0.3) if pause_round else None)
         time.sleep(rng.uniform(1.4, 3.0) if pause_round else rng.uniform(0.03, 0.5))
+        if pause_round:  # did the optimizer index a segment while the load ran? (a read, then the kill)
+            info = api.ok("GET", "/collections/%s" % COLL)
+            max_indexed = max(max_indexed, info.get("indexed_vectors_count") or 0)
         srv.kill9()
         for w in writers:
             w.stop.set()
@@ -205,10 +209,11 @@ def test_kill9_torture_mixed_load(make_server):
             assert got == want, "round %d: index says %d points tagged %s, data has %d" % (round_no, got, tag, want)
         info = api.ok("GET", "/collections/%s" % COLL)
         max_indexed = max(max_indexed, info.get("indexed_vectors_count") or 0)
+        max_segments = max(max_segments, info["segments_count"])
     acked = sum(w.acked for w in writers)
     elapsed = time.monotonic() - started
     print("kill -9 torture: %d kills, %d acknowledged ops, in-doubt ops after restart: %d applied, %d absent; "
-          "max indexed vectors %d; %.1fs" % (KILLS, acked, outcomes["applied"], outcomes["absent"],
-                                             max_indexed, elapsed))
+          "max indexed vectors %d, max segments after a restart %d; %.1fs" % (
+              KILLS, acked, outcomes["applied"], outcomes["absent"], max_indexed, max_segments, elapsed))
     assert acked >= KILLS, "the load made almost no progress (%d ops acknowledged in %d rounds)" % (acked, KILLS)
     assert max_indexed > 0, "the optimizer never indexed a segment during the torture (no HNSW graph seen)"
