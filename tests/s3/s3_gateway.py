@@ -4,17 +4,19 @@ signer (Debian python3-botocore, botocore.auth.S3SigV4Auth), then forwards it to
 - Every request is recorded (method, path, query, signature verdict). A request whose signature,
   payload hash or signed-header set is wrong is answered 403 SignatureDoesNotMatch, like S3 does,
   and recorded as bad; tests assert that no request was bad.
-- s3rver has no AbortMultipartUpload (DELETE ?uploadId=): the gateway implements it by removing
-  s3rver's upload directory, and answers 204.
+- s3rver has no AbortMultipartUpload (DELETE ?uploadId=) nor ListMultipartUploads (GET ?uploads=): the
+  gateway implements them on s3rver's upload directories (abort removes one and answers 204).
 - Fault injection: `fail(predicate, status, code, times)` answers matching requests with an S3 error;
   `hold(predicate)` blocks matching requests until `release()` (to kill a client mid-upload).
 """
+import datetime
 import hashlib
 import shutil
 import threading
 import http.client
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+from xml.sax.saxutils import escape
 
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -138,6 +140,8 @@ class S3Gateway:
                     gateway.released.wait()
                 if self.command == "DELETE" and "uploadId" in query:
                     return self._abort(split.path, query["uploadId"])
+                if self.command == "GET" and "uploads" in query:
+                    return self._list_uploads(split.path, query.get("prefix", ""))
                 self._forward(body)
 
             def _error(self, status, code, message):
@@ -158,6 +162,27 @@ class S3Gateway:
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def _list_uploads(self, path, prefix):
+                # s3rver has no ListMultipartUploads either: answer from its upload directories
+                # (one page; the directory's mtime stands for the initiation time).
+                bucket = path.strip("/").split("/")[0]
+                items = []
+                for d in gateway.s3rver.upload_dirs(bucket):
+                    key = (d / "key").read_text()
+                    if key.startswith(prefix):
+                        initiated = datetime.datetime.fromtimestamp(
+                            d.stat().st_mtime, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                        items.append(f"<Upload><Key>{escape(key)}</Key><UploadId>{d.name}</UploadId>"
+                                     f"<Initiated>{initiated}</Initiated></Upload>")
+                xml = ("<ListMultipartUploadsResult><Bucket>" + bucket + "</Bucket>"
+                       "<IsTruncated>false</IsTruncated>" + "".join(items) +
+                       "</ListMultipartUploadsResult>").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(xml)))
+                self.end_headers()
+                self.wfile.write(xml)
 
             def _forward(self, body):
                 conn = http.client.HTTPConnection("127.0.0.1", gateway.s3rver.port, timeout=60)

@@ -135,8 +135,13 @@ def test_killed_upload_leaves_no_object(tool, gateway, s3rver, tmp_path):
     gateway.hold(None)
     gateway.release()
     assert tool.run("list", URL, "killed/").stdout == ""
-    # kill -9 cannot abort: the upload stays until a lifecycle rule removes it (documented).
-    assert len(s3rver.upload_dirs(BUCKET)) >= 1
+    # kill -9 cannot abort: the upload stays until the next run (or a lifecycle rule) removes it.
+    assert len(s3rver.upload_dirs(BUCKET)) == 1
+    # Uploads initiated before a cut-off (here: the future) under the prefix are aborted.
+    assert tool.run("abort-incomplete", URL, 0).stdout == "0\n"  # none that old
+    assert tool.run("abort-incomplete", URL, 4_000_000_000).stdout == "1\n"
+    assert s3rver.upload_dirs(BUCKET) == []
+    assert tool.run("abort-incomplete", URL, 4_000_000_000).stdout == "0\n"
 
 
 def test_sse_and_storage_class_headers_are_sent_and_signed(tool, gateway, tmp_path):

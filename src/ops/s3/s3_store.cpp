@@ -178,6 +178,41 @@ class S3ObjectStore final : public ObjectStore {
     return st;
   }
 
+  Result<int> AbortIncompleteUploads(int64_t initiated_before_unix) {
+    int aborted = 0;
+    std::string key_marker, id_marker;
+    const std::string what = "list multipart uploads of " + Url("");
+    for (;;) {
+      Call call{"GET", "", {{"uploads", ""}, {"prefix", loc_.prefix}}};
+      if (!key_marker.empty()) {
+        call.query.emplace_back("key-marker", key_marker);
+        call.query.emplace_back("upload-id-marker", id_marker);
+      }
+      auto resp = Send(call);
+      if (!resp.ok()) return resp.status();
+      if (resp->status != 200) return s3xml::ErrorStatus(what, resp->status, resp->body);
+      auto page = s3xml::ParseListMultipartUploads(resp->body);
+      if (!page.ok()) return Status::Internal(what + ": " + page.status().message());
+      for (const s3xml::UploadInfo& u : page->uploads) {
+        if (u.key.compare(0, loc_.prefix.size(), loc_.prefix) != 0) continue;
+        if (u.initiated_unix >= initiated_before_unix) continue;
+        auto r = Send(Call{"DELETE", u.key, {{"uploadId", u.upload_id}}});
+        if (!r.ok()) return r.status();
+        if (r->status != 204 && r->status != 200 && r->status != 404) {
+          return s3xml::ErrorStatus("abort upload " + u.upload_id, r->status, r->body);
+        }
+        ++aborted;
+      }
+      if (!page->truncated) break;
+      if (page->next_key_marker == key_marker && page->next_upload_id_marker == id_marker) {
+        return Status::Internal(what + ": the server repeated its markers");
+      }
+      key_marker = page->next_key_marker;
+      id_marker = page->next_upload_id_marker;
+    }
+    return aborted;
+  }
+
  private:
   std::string Url(const std::string& key) const {
     return "s3://" + loc_.bucket + "/" + loc_.prefix + key;
@@ -376,6 +411,12 @@ Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStoreWithEnv(
   if (!creds.ok()) return creds.status();
   return std::unique_ptr<ObjectStore>(new S3ObjectStore(
       std::move(*loc), std::move(*endpoint), !custom.empty(), region, std::move(*creds), options));
+}
+
+Result<int> AbortIncompleteS3Uploads(ObjectStore& store, int64_t initiated_before_unix) {
+  auto* s3_store = dynamic_cast<S3ObjectStore*>(&store);
+  if (s3_store == nullptr) return 0;
+  return s3_store->AbortIncompleteUploads(initiated_before_unix);
 }
 
 Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url,

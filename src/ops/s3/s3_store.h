@@ -40,4 +40,10 @@ base::Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStoreWithEnv(
     const std::string& url, const S3Options& options,
     const std::function<std::optional<std::string>(const std::string&)>& env);
 
+// Aborts the in-progress multipart uploads under the store's prefix that were initiated before
+// `initiated_before_unix` (leftovers of a process killed mid-upload; pass a time before the current
+// run so a concurrent upload is spared). Returns how many were aborted; 0 for a store that is not
+// S3.
+base::Result<int> AbortIncompleteS3Uploads(ObjectStore& store, int64_t initiated_before_unix);
+
 }  // namespace quiver::ops

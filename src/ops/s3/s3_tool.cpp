@@ -1,6 +1,7 @@
 // quiver_s3_tool: a test-only driver of the S3 object store (not installed). Used by tests/s3.
 //   quiver_s3_tool [options] put URL KEY FILE | put-bytes URL KEY TEXT | get URL KEY FILE |
-//                            cat URL KEY | list URL [PREFIX] | delete URL KEY
+//                            cat URL KEY | list URL [PREFIX] | delete URL KEY |
+//                            abort-incomplete URL INITIATED_BEFORE_UNIX
 // options: --endpoint E --region R --part-size N --parallel N --retries N --sse X --kms-key-id K
 //          --storage-class C --path-style --virtual-host --page-size N --ca-file F
 // Exit 0 on success; 1 with the error message on stderr otherwise; 2 on bad usage.
@@ -86,6 +87,10 @@ int main(int argc, char** argv) {
     if (list.ok()) {
       for (const auto& info : *list) std::cout << info.size << " " << info.key << "\n";
     }
+  } else if (cmd == "abort-incomplete" && args.size() == 3) {
+    auto n = quiver::ops::AbortIncompleteS3Uploads(**store, std::stoll(args[2]));
+    status = n.status();
+    if (n.ok()) std::cout << *n << "\n";
   } else if (cmd == "delete" && args.size() == 3) {
     status = (*store)->Delete(args[2]);
   } else {

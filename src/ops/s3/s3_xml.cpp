@@ -159,6 +159,38 @@ Result<std::string> ParseInitiateMultipartUpload(std::string_view body) {
   return id;
 }
 
+Result<UploadsPage> ParseListMultipartUploads(std::string_view body) {
+  XMLDocument doc;
+  auto root = ParseRoot(doc, body, "ListMultipartUploads", {"ListMultipartUploadsResult"});
+  if (!root.ok()) return root.status();
+  UploadsPage page;
+  const std::string truncated = ChildText(*root, "IsTruncated");
+  if (truncated == "true") {
+    page.truncated = true;
+  } else if (!truncated.empty() && truncated != "false") {
+    return Bad("ListMultipartUploads", "IsTruncated is not true/false");
+  }
+  page.next_key_marker = ChildText(*root, "NextKeyMarker");
+  page.next_upload_id_marker = ChildText(*root, "NextUploadIdMarker");
+  if (page.truncated && page.next_key_marker.empty()) {
+    return Bad("ListMultipartUploads", "truncated listing without NextKeyMarker");
+  }
+  for (const XMLElement* u = (*root)->FirstChildElement("Upload"); u != nullptr;
+       u = u->NextSiblingElement("Upload")) {
+    UploadInfo info;
+    info.key = ChildText(u, "Key");
+    info.upload_id = ChildText(u, "UploadId");
+    if (info.key.empty() || info.upload_id.empty()) {
+      return Bad("ListMultipartUploads", "<Upload> without <Key> or <UploadId>");
+    }
+    auto initiated = ParseIso8601Utc(ChildText(u, "Initiated"));
+    if (!initiated.ok()) return Bad("ListMultipartUploads", initiated.status().message());
+    info.initiated_unix = *initiated;
+    page.uploads.push_back(std::move(info));
+  }
+  return page;
+}
+
 Status ParseCompleteMultipartUpload(std::string_view body) {
   XMLDocument doc;
   auto root =

@@ -42,6 +42,19 @@ base::Result<ListPage> ParseListObjectsV2(std::string_view body);
 // <InitiateMultipartUploadResult><UploadId>..: the upload id.
 base::Result<std::string> ParseInitiateMultipartUpload(std::string_view body);
 
+// One page of ListMultipartUploads (in-progress uploads).
+struct UploadInfo {
+  std::string key;  // full key
+  std::string upload_id;
+  int64_t initiated_unix = 0;
+};
+struct UploadsPage {
+  std::vector<UploadInfo> uploads;
+  bool truncated = false;
+  std::string next_key_marker, next_upload_id_marker;
+};
+base::Result<UploadsPage> ParseListMultipartUploads(std::string_view body);
+
 // CompleteMultipartUpload can fail with HTTP 200 and an <Error> body: Ok only for a
 // <CompleteMultipartUploadResult>.
 base::Status ParseCompleteMultipartUpload(std::string_view body);

@@ -171,3 +171,34 @@ TEST(S3Xml, Iso8601) {
 
 }  // namespace
 }  // namespace quiver::ops::s3xml
+
+namespace quiver::ops::s3xml {
+namespace {
+
+TEST(S3Xml, ListMultipartUploads) {
+  auto page = ParseListMultipartUploads(
+      "<ListMultipartUploadsResult><Bucket>b</Bucket><IsTruncated>true</IsTruncated>"
+      "<NextKeyMarker>p/b</NextKeyMarker><NextUploadIdMarker>u2</NextUploadIdMarker>"
+      "<Upload><Key>p/a</Key><UploadId>u1</UploadId><Initiated>2026-11-24T03:00:00.000Z</Initiated>"
+      "</Upload></ListMultipartUploadsResult>");
+  ASSERT_TRUE(page.ok()) << page.status().message();
+  EXPECT_TRUE(page->truncated);
+  EXPECT_EQ(page->next_key_marker, "p/b");
+  ASSERT_EQ(page->uploads.size(), 1u);
+  EXPECT_EQ(page->uploads[0].upload_id, "u1");
+  EXPECT_EQ(page->uploads[0].initiated_unix, 1795489200);
+  EXPECT_FALSE(ParseListMultipartUploads("<ListMultipartUploadsResult><Upload><Key>k</Key></Upload>"
+                                         "</ListMultipartUploadsResult>")
+                   .ok());
+  EXPECT_FALSE(
+      ParseListMultipartUploads("<ListMultipartUploadsResult><IsTruncated>true</IsTruncated>"
+                                "</ListMultipartUploadsResult>")
+          .ok());
+  EXPECT_FALSE(ParseListMultipartUploads(
+                   "<ListMultipartUploadsResult><Upload><Key>k</Key><UploadId>u</UploadId>"
+                   "<Initiated>yesterday</Initiated></Upload></ListMultipartUploadsResult>")
+                   .ok());
+}
+
+}  // namespace
+}  // namespace quiver::ops::s3xml
