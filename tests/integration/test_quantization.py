@@ -11,10 +11,11 @@ DIM = 32
 SCALAR = {"scalar": {"type": "int8", "quantile": 0.99, "always_ram": True}}
 
 
-def clustered(n, seed, centres=300):
+def clustered(n, seed, centres=300, dim=DIM):
     # A Gaussian mixture with many centres of varying spread (as bench/common/datagen.py).
+    rng = random.Random(12345 + dim)
+    cs = [[rng.gauss(0, 1) for _ in range(dim)] for _ in range(centres)]
     rng = random.Random(seed)
-    cs = [[rng.gauss(0, 1) for _ in range(DIM)] for _ in range(centres)]
     spreads = [rng.uniform(0.15, 0.6) for _ in range(centres)]
     out = []
     for _ in range(n):
@@ -23,10 +24,10 @@ def clustered(n, seed, centres=300):
     return out
 
 
-def fill(api, name, **extra):
-    create_collection(api, name, size=DIM, distance="Cosine",
+def fill(api, name, dim=DIM, **extra):
+    create_collection(api, name, size=dim, distance="Cosine",
                       optimizers_config={"indexing_threshold": 10}, **extra)
-    vectors = clustered(3000, 1)
+    vectors = clustered(3000, 1, dim=dim)
     for start in range(0, 3000, 500):
         upsert(api, name, [{"id": i, "vector": vectors[i]} for i in range(start, start + 500)])
     assert wait_until(lambda: api.ok("GET", "/collections/%s" % name)["status"] == "green", timeout=90)
@@ -96,3 +97,15 @@ def test_patch_adds_quantization_through_the_optimizer(make_server):
     assert api.ok("GET", "/collections/p")["config"]["quantization_config"]["scalar"]["quantile"] == 0.99
     recall, approx = compare(api, "p", queries[:10], {"quantization": {"rescore": False}})
     assert approx > 0 and recall >= 0.8
+
+
+def test_binary_quantization_with_oversampling(make_server):
+    api = Api(make_server())
+    # One bit per value needs many dimensions to rank well (Qdrant advises it for large models).
+    fill(api, "b", dim=256, quantization_config={"binary": {"always_ram": True}})
+    assert "binary" in api.ok("GET", "/collections/b")["config"]["quantization_config"]
+    queries = clustered(30, 5, dim=256)
+    raw, approx = compare(api, "b", queries, {"quantization": {"rescore": False}})
+    assert approx > 0  # binary scores: the binary path was used
+    recall, approx = compare(api, "b", queries, {"quantization": {"oversampling": 4.0}})
+    assert approx == 0 and recall >= 0.9 and recall > raw

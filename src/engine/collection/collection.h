@@ -264,8 +264,8 @@ class Collection {
   std::vector<OptimizationTask> PlanOptimizations() const;
   std::vector<Segment*> PlanMerge() const;
   bool OptimizationsDisabled() const;
-  // The scalar quantization configured for vector `name` (vector level over collection level);
-  // nullopt when none (or a kind not implemented: product, binary).
+  // The scalar or binary quantization configured for vector `name` (vector level over collection
+  // level); nullopt when none (or product quantization, not implemented).
   std::optional<QuantizationConfig> ScalarQuantizationFor(const std::string& name) const;
   // Whether a sealed segment's quantized copies differ from the config (PATCH re-quantizes).
   bool NeedsQuantization(const Segment& s) const;

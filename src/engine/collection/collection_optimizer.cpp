@@ -64,7 +64,7 @@ std::optional<QuantizationConfig> Collection::ScalarQuantizationFor(const std::s
   if (it != config_.vectors.end() && it->second.quantization_config) {
     q = &it->second.quantization_config;
   }
-  if (!*q || (*q)->kind != QuantizationConfig::Kind::kScalar) return std::nullopt;
+  if (!*q || (*q)->kind == QuantizationConfig::Kind::kProduct) return std::nullopt;
   return **q;
 }
 
@@ -74,7 +74,9 @@ bool Collection::NeedsQuantization(const Segment& s) const {
     auto want = ScalarQuantizationFor(name);
     const ScalarQuantized* have = s.Quantized(name);
     if (want.has_value() != (have != nullptr)) return true;
-    if (have && have->quantile() != want->quantile) return true;
+    if (!have) continue;
+    const bool binary = want->kind == QuantizationConfig::Kind::kBinary;
+    if (have->binary() != binary || (!binary && have->quantile() != want->quantile)) return true;
   }
   return false;
 }
@@ -90,10 +92,15 @@ std::map<std::string, std::unique_ptr<ScalarQuantized>> Collection::Quantize(
   std::map<std::string, std::unique_ptr<ScalarQuantized>> out;
   for (const auto& [name, spec] : s.specs()) {
     auto it = want.find(name);
-    out[name] = it != want.end() && it->second
-                    ? ScalarQuantized::Build(s.RawColumn(name), s.RawPresence(name), s.size(),
-                                             spec.dim, spec.distance, it->second->quantile)
-                    : nullptr;
+    if (it == want.end() || !it->second) {
+      out[name] = nullptr;
+    } else if (it->second->kind == QuantizationConfig::Kind::kBinary) {
+      out[name] = ScalarQuantized::BuildBinary(s.RawColumn(name), s.RawPresence(name), s.size(),
+                                               spec.dim, spec.distance);
+    } else {
+      out[name] = ScalarQuantized::Build(s.RawColumn(name), s.RawPresence(name), s.size(), spec.dim,
+                                         spec.distance, it->second->quantile);
+    }
   }
   return out;
 }

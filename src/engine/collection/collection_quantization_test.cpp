@@ -197,5 +197,35 @@ TEST_F(CollectionQuantizationTest, ConfigChangeRequantizesAndReloadRebuilds) {
   EXPECT_EQ(approx, 0);
 }
 
+TEST_F(CollectionQuantizationTest, BinaryQuantizationWithRescoringKeepsRecall) {
+  QuantizationConfig binary;
+  binary.kind = QuantizationConfig::Kind::kBinary;
+  config_.quantization_config = binary;
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  Collection& c = *created.value();
+  ASSERT_TRUE(c.Update(Points(0, 6000)).ok());
+  RunOptimizer(c);
+  EXPECT_FALSE(c.OptimizationPending());
+  QuantizationSearchParams no_rescore;
+  no_rescore.rescore = false;
+  int approx = 0;
+  double raw = Recall(c, no_rescore, false, &approx);
+  EXPECT_GT(approx, 0);  // the binary scores themselves: the binary path was used
+  QuantizationSearchParams over;
+  over.oversampling = 4.0;
+  double rescored = Recall(c, over, false);
+  EXPECT_GE(rescored, 0.9);
+  EXPECT_GT(rescored, raw);
+  // Switching to scalar re-quantizes.
+  CollectionConfig updated = c.config();
+  updated.quantization_config = scalar_;
+  ASSERT_TRUE(c.UpdateConfig(updated).ok());
+  EXPECT_TRUE(c.OptimizationPending());
+  RunOptimizer(c);
+  EXPECT_FALSE(c.OptimizationPending());
+  EXPECT_GE(Recall(c, std::nullopt, false), 0.95);
+}
+
 }  // namespace
 }  // namespace quiver::engine

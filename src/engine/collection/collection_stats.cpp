@@ -44,8 +44,14 @@ OptimizationsReport Collection::Optimizations(size_t completed_limit) const {
     if (running_) {
       OptimizationRecord rec = *running_;
       // Progress: copying the points, then inserting them into the graph(s).
-      OptimizationProgress copy{"copy_points", rec.progress.started_at, {}, copy_done_.load(), {}};
-      OptimizationProgress build{"build_index", {}, {}, build_done_.load(), rec.progress.total};
+      OptimizationProgress copy;
+      copy.name = "copy_points";
+      copy.started_at = rec.progress.started_at;
+      copy.done = copy_done_.load();
+      OptimizationProgress build;
+      build.name = "build_index";
+      build.done = build_done_.load();
+      build.total = rec.progress.total;
       rec.progress.done = copy_done_.load() + build_done_.load();
       rec.progress.children = {copy, build};
       rec.progress.total.reset();

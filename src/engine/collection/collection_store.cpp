@@ -133,7 +133,7 @@ base::Status Collection::Load() {
   if (const Value* segs = root.Find("segments"); segs && segs->is_array()) {
     for (const Value& e : segs->as_array()) {
       uint64_t id = GetU(e, "id");
-      SegmentFiles files{GetS(e, "data"), GetS(e, "deletes")};
+      SegmentFiles files{GetS(e, "data"), GetS(e, "deletes"), {}};
       std::string path = dir_ + "/segments/" + files.data;
       auto data = fs_->ReadFile(path);
       if (!data.ok()) return base::Status::Corruption(path + ": " + data.status().message());

@@ -1,6 +1,7 @@
 #include "engine/index/scalar_quantizer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "engine/index/quantized_kernels.h"
@@ -45,6 +46,27 @@ std::unique_ptr<ScalarQuantized> ScalarQuantized::Build(const float* data, const
   return q;
 }
 
+std::unique_ptr<ScalarQuantized> ScalarQuantized::BuildBinary(const float* data,
+                                                              const uint8_t* present, uint32_t n,
+                                                              uint32_t dim, Distance distance) {
+  std::unique_ptr<ScalarQuantized> q(new ScalarQuantized());
+  q->n_ = n;
+  q->dim_ = dim;
+  q->distance_ = distance;
+  q->binary_ = true;
+  q->words_ = (dim + 63) / 64;
+  q->bits_.assign(size_t(n) * q->words_, 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (present && !present[i]) continue;
+    const float* v = data + size_t(i) * dim;
+    uint64_t* out = q->bits_.data() + size_t(i) * q->words_;
+    for (uint32_t d = 0; d < dim; ++d) {
+      if (v[d] > 0) out[d / 64] |= uint64_t(1) << (d % 64);
+    }
+  }
+  return q;
+}
+
 void ScalarQuantized::Encode(const float* v, uint8_t* out) const {
   const float inv = 1.0f / step_;
   for (uint32_t d = 0; d < dim_; ++d) {
@@ -55,6 +77,13 @@ void ScalarQuantized::Encode(const float* v, uint8_t* out) const {
 
 ScalarQuantized::Query ScalarQuantized::Prepare(const float* query) const {
   Query q;
+  if (binary_) {
+    q.bits.assign(words_, 0);
+    for (uint32_t d = 0; d < dim_; ++d) {
+      if (query[d] > 0) q.bits[d / 64] |= uint64_t(1) << (d % 64);
+    }
+    return q;
+  }
   q.values.assign(query, query + dim_);
   for (float x : q.values) q.sum += x;
   if (distance_ == Distance::kEuclid || distance_ == Distance::kManhattan) {
@@ -64,7 +93,24 @@ ScalarQuantized::Query ScalarQuantized::Prepare(const float* query) const {
   return q;
 }
 
+uint32_t ScalarQuantized::Hamming(const Query& q, uint32_t row) const {
+  const uint64_t* bits = bits_.data() + size_t(row) * words_;
+  uint32_t h = 0;
+  for (uint32_t w = 0; w < words_; ++w)
+    h += static_cast<uint32_t>(std::popcount(q.bits[w] ^ bits[w]));
+  return h;
+}
+
 float ScalarQuantized::Score(const Query& q, uint32_t row) const {
+  if (binary_) {
+    // The share of agreeing signs as a cosine-like score (higher is better) for Cosine/Dot, the
+    // number of differing signs for Euclid/Manhattan (lower is better).
+    float h = float(Hamming(q, row));
+    if (distance_ == Distance::kCosine || distance_ == Distance::kDot) {
+      return 1.0f - 2.0f * h / float(std::max<uint32_t>(dim_, 1));
+    }
+    return h;
+  }
   const uint8_t* codes = Codes(row);
   switch (distance_) {
     case Distance::kCosine:
@@ -80,6 +126,7 @@ float ScalarQuantized::Score(const Query& q, uint32_t row) const {
 }
 
 float ScalarQuantized::Dist(const Query& q, uint32_t row) const {
+  if (binary_) return float(Hamming(q, row));
   switch (distance_) {
     case Distance::kCosine:
     case Distance::kDot:

@@ -14,8 +14,15 @@
 
 namespace quiver::engine {
 
+// Also binary quantization (Qdrant's `quantization_config.binary`, one bit per value: x > 0), with
+// the same interface: Build(..., binary = true) packs the signs into 64-bit words and distances
+// are Hamming distances of the sign bits (popcount). Only its candidate order matters: searches
+// rescore with the original vectors.
 class ScalarQuantized {
  public:
+  static std::unique_ptr<ScalarQuantized> BuildBinary(const float* data, const uint8_t* present,
+                                                      uint32_t n, uint32_t dim, Distance distance);
+  bool binary() const { return binary_; }
   // Encodes rows [0, n) of `data` (n × dim; absent rows, present[i] == 0, get zero codes).
   static std::unique_ptr<ScalarQuantized> Build(const float* data, const uint8_t* present,
                                                 uint32_t n, uint32_t dim, Distance distance,
@@ -26,6 +33,7 @@ class ScalarQuantized {
   struct Query {
     std::vector<float> values;
     float sum = 0;
+    std::vector<uint64_t> bits;  // binary: the query's sign bits
   };
   Query Prepare(const float* query) const;
   // Internal distance as HnswIndex's: lower is closer (-dot for Cosine/Dot, squared L2, L1).
@@ -39,17 +47,21 @@ class ScalarQuantized {
   float lo() const { return lo_; }
   float step() const { return step_; }
   const uint8_t* Codes(uint32_t row) const { return codes_.data() + size_t(row) * dim_; }
-  size_t memory_bytes() const { return codes_.size(); }
+  size_t memory_bytes() const { return codes_.size() + bits_.size() * sizeof(uint64_t); }
 
  private:
   ScalarQuantized() = default;
   void Encode(const float* v, uint8_t* out) const;
+  uint32_t Hamming(const Query& q, uint32_t row) const;
 
   uint32_t n_ = 0, dim_ = 0;
   Distance distance_ = Distance::kCosine;
   std::optional<double> quantile_;
   float lo_ = 0, step_ = 1;
   std::vector<uint8_t> codes_;  // n × dim
+  bool binary_ = false;
+  uint32_t words_ = 0;          // binary: 64-bit words per row
+  std::vector<uint64_t> bits_;  // binary: n × words_
 };
 
 }  // namespace quiver::engine

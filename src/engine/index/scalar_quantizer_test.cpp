@@ -81,5 +81,27 @@ TEST(ScalarQuantizedTest, QuantileClipsOutliersAndAbsentRowsAreSkipped) {
   EXPECT_EQ(clipped->Codes(0)[5], 255);  // clamped, never wrapped
 }
 
+TEST(ScalarQuantizedTest, BinaryDistanceIsTheNumberOfDifferingSigns) {
+  const uint32_t n = 200, dim = 100;  // two 64-bit words, the second partly used
+  std::mt19937 rng(13);
+  std::normal_distribution<float> g(0, 1);
+  std::vector<float> data(size_t(n) * dim);
+  for (auto& x : data) x = g(rng);
+  auto q = ScalarQuantized::BuildBinary(data.data(), nullptr, n, dim, Distance::kCosine);
+  ASSERT_TRUE(q->binary());
+  for (uint32_t qi = 0; qi < 10; ++qi) {
+    const float* query = &data[size_t(qi) * dim];
+    auto prepared = q->Prepare(query);
+    for (uint32_t r = 0; r < n; ++r) {
+      uint32_t differ = 0;
+      for (uint32_t d = 0; d < dim; ++d)
+        differ += (query[d] > 0) != (data[size_t(r) * dim + d] > 0);
+      EXPECT_EQ(q->Dist(prepared, r), float(differ));
+      EXPECT_FLOAT_EQ(q->Score(prepared, r), 1.0f - 2.0f * float(differ) / dim);
+    }
+    EXPECT_EQ(q->Dist(prepared, qi), 0.0f);
+  }
+}
+
 }  // namespace
 }  // namespace quiver::engine
