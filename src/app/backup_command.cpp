@@ -4,8 +4,10 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
+#include "net/http_server.h"
 #include "ops/backup/cron_schedule.h"
 #include "ops/backup_tool/metrics_file.h"
 #include "ops/objstore/open_object_store.h"
@@ -61,6 +63,57 @@ base::Result<std::optional<bk::EncryptionKey>> KeyOf(const BackupCommonOptions& 
   return bk::LoadEncryptionKey(o.encryption_key_file, "QUIVER_BACKUP_ENCRYPTION_KEY");
 }
 
+// GET /metrics (and /healthz) of a `--schedule` process, so Prometheus can scrape it directly
+// (a sidecar or a VM) instead of through a node exporter's textfile collector.
+class MetricsEndpoint {
+ public:
+  base::Status Start(const std::string& listen, const bk::BackupMetrics& initial) {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+      return base::Status::BadInput("--metrics-listen must be HOST:PORT (got \"" + listen + "\")");
+    }
+    net::HttpServerOptions opts;
+    opts.host = listen.substr(0, colon);
+    int port = std::atoi(listen.c_str() + colon + 1);
+    if (port <= 0 || port > 65535) {
+      return base::Status::BadInput("--metrics-listen: bad port in \"" + listen + "\"");
+    }
+    opts.port = static_cast<uint16_t>(port);
+    opts.threads = 1;
+    Update(initial);
+    server_ = std::make_unique<net::HttpServer>(
+        opts, [this](net::HttpRequest&& req, net::Responder respond) {
+          net::HttpResponse r;
+          if (req.method == "GET" && req.path == "/metrics") {
+            std::lock_guard lock(mu_);
+            r.content_type = "text/plain; version=0.0.4";
+            r.body = text_;
+          } else if (req.method == "GET" && req.path == "/healthz") {
+            r.content_type = "text/plain";
+            r.body = "ok";
+          } else {
+            r.status = 404;
+            r.content_type = "text/plain";
+            r.body = "not found";
+          }
+          respond(std::move(r));
+        });
+    return server_->Start();
+  }
+  void Update(const bk::BackupMetrics& m) {
+    std::lock_guard lock(mu_);
+    text_ = bk::RenderMetrics(m);
+  }
+  void Stop() {
+    if (server_) server_->Stop(1);
+  }
+
+ private:
+  std::mutex mu_;
+  std::string text_;
+  std::unique_ptr<net::HttpServer> server_;
+};
+
 int RunBackup(BackupCommandOptions& o) {
   bk::BackupRunOptions run;
   run.urls = o.common.urls;
@@ -94,6 +147,13 @@ int RunBackup(BackupCommandOptions& o) {
   if (schedule) metrics.interval_sec = static_cast<double>(schedule->Interval().count());
   if (!o.metrics_file.empty()) bk::LoadMetricsFile(o.metrics_file, metrics);
 
+  MetricsEndpoint endpoint;
+  if (!o.metrics_listen.empty()) {
+    if (!schedule) return Fail(base::Status::BadInput("--metrics-listen needs --schedule"));
+    base::Status st = endpoint.Start(o.metrics_listen, metrics);
+    if (!st.ok()) return Fail(st);
+    LogLine("serving metrics on http://" + o.metrics_listen + "/metrics");
+  }
   auto once = [&]() -> int {
     auto r = bk::RunBackupOnce(**store, run, LogLine);
     double now = static_cast<double>(std::time(nullptr));
@@ -109,6 +169,7 @@ int RunBackup(BackupCommandOptions& o) {
       metrics.last_failure_unix = now;
       metrics.failure_total++;
     }
+    endpoint.Update(metrics);
     if (!o.metrics_file.empty()) {
       base::Status st = bk::WriteMetricsFile(o.metrics_file, metrics);
       if (!st.ok()) LogLine("warning: " + st.message());
@@ -131,6 +192,7 @@ int RunBackup(BackupCommandOptions& o) {
     once();  // a failure is logged and counted; the next slot tries again
   }
   LogLine("stopping");
+  endpoint.Stop();
   return bk::kExitOk;
 }
 
@@ -225,6 +287,8 @@ BackupCommands AddBackupCommands(CLI::App& app, BackupCommandOptions& b, Restore
                     "Value of the schedule label of the metrics (default cli / scheduled)");
   c.run->add_option("--metrics-file", b.metrics_file,
                     "Write quiver_backup_* metrics here (Prometheus text file) after each run");
+  c.run->add_option("--metrics-listen", b.metrics_listen,
+                    "With --schedule: serve GET /metrics on HOST:PORT (e.g. 0.0.0.0:9187)");
   AddCommonOptions(c.run, b.common, true);
 
   c.list = c.backup->add_subcommand("list", "List backups (complete and incomplete)");

@@ -28,6 +28,7 @@ struct BackupCommandOptions {
   int keep_last = 0, keep_daily = 0, keep_weekly = 0;
   std::string max_age;
   std::string schedule, schedule_name, metrics_file;
+  std::string metrics_listen;  // HOST:PORT serving GET /metrics while --schedule runs
   // list / verify
   std::string id;
   bool latest = false;

@@ -4,24 +4,34 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
+import urllib.request
 
 from backup_helpers import QUIVER_BIN, backups, load, quiver
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
-def metrics_of(path):
+def parse_metrics(lines):
     out = {}
-    if not os.path.exists(path):
-        return out
-    for line in open(path):
+    for line in lines:
         if line.startswith("#") or not line.strip():
             continue
         name, value = line.rsplit(" ", 1)
         out[name] = float(value)
     return out
+
+
+def metrics_of(path):
+    return parse_metrics(open(path)) if os.path.exists(path) else {}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def names_used_by_monitoring():
@@ -37,9 +47,11 @@ def test_schedule_runs_repeatedly_and_writes_metrics(server, tmp_path):
     load(server.base_url, "c", 200, dim=4)
     store = str(tmp_path / "store")
     mfile = str(tmp_path / "backup.prom")
+    port = free_port()
     proc = subprocess.Popen([QUIVER_BIN, "backup", "run", "--url", server.base_url, "--to", store,
                              "--schedule", "@every 1s", "--schedule-name", "hourly", "--keep-last", "2",
-                             "--metrics-file", mfile], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--metrics-file", mfile, "--metrics-listen", "127.0.0.1:%d" % port],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120  # a bound on waiting, not a measurement
         key = 'quiver_backup_runs_total{schedule="hourly",result="success"}'
@@ -47,6 +59,11 @@ def test_schedule_runs_repeatedly_and_writes_metrics(server, tmp_path):
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "fewer than 3 scheduled runs"
             time.sleep(0.2)
+        # The same metrics over HTTP (--metrics-listen), for Prometheus to scrape the process itself.
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
+            served = parse_metrics(r.read().decode().splitlines())
+        assert served[key] >= 3
+        assert names_used_by_monitoring() - {k.split("{")[0] for k in served} == set()
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=60)
