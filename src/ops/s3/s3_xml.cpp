@@ -110,6 +110,10 @@ Status ErrorStatus(std::string_view what, long http_status, std::string_view bod
   } else {
     message += "HTTP " + std::to_string(http_status);
   }
+  if (code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed" ||
+      code == "IllegalLocationConstraintException") {
+    message += "; the bucket is probably in another region: set AWS_REGION (or --s3-region)";
+  }
   if (code == "NoSuchBucket" || code == "NoSuchKey" || code == "NoSuchUpload" ||
       (code.empty() && http_status == 404)) {
     return Status::NotFound(message);

@@ -45,6 +45,8 @@ TEST(S3Xml, ErrorStatusMapsCodes) {
   EXPECT_EQ(html.code(), base::StatusCode::kInternal);
   EXPECT_NE(html.message().find("HTTP 502"), std::string::npos);
   EXPECT_EQ(ErrorStatus("x", 404, "").code(), base::StatusCode::kNotFound);
+  auto region = ErrorStatus("x", 301, "<Error><Code>PermanentRedirect</Code></Error>");
+  EXPECT_NE(region.message().find("AWS_REGION"), std::string::npos);
 }
 
 TEST(S3Xml, ParsesListPage) {
