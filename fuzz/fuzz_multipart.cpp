@@ -16,8 +16,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string dir = [] {
-    char tmpl[] = "/tmp/quiver-fuzz-multipart-XXXXXX";
-    return std::string(mkdtemp(tmpl));
+    const char* tmp = std::getenv("TMPDIR");  // the smoke run points it at its own work dir
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/quiver-fuzz-multipart-XXXXXX";
+    return std::string(mkdtemp(tmpl.data()));
   }();
   std::string_view in(reinterpret_cast<const char*>(data), size);
   size_t nl = in.find('\n');

@@ -18,8 +18,9 @@ namespace fs = std::filesystem;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string root = [] {
-    char tmpl[] = "/tmp/quiver-fuzz-tar-XXXXXX";
-    return std::string(mkdtemp(tmpl));
+    const char* tmp = std::getenv("TMPDIR");  // the smoke run points it at its own work dir
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/quiver-fuzz-tar-XXXXXX";
+    return std::string(mkdtemp(tmpl.data()));
   }();
   const std::string tar = root + "/in.snapshot";
   const std::string dest = root + "/out/d";

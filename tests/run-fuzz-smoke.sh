@@ -24,6 +24,7 @@ fi
 mkdir -p build-fuzz/artifacts
 work=$(mktemp -d /tmp/quiver-fuzz-smoke-XXXXXX)
 trap 'rm -rf "$work"' EXIT
+export TMPDIR="$work"  # scratch files of the tar and multipart targets
 rc=0
 for t in $targets; do
   bin="build-fuzz/fuzz/$t"
