@@ -262,6 +262,11 @@ void AddCommonOptions(CLI::App* cmd, BackupCommonOptions& o, bool servers) {
   cmd->add_option("--s3-region", o.s3.region, "S3 region (default $AWS_REGION)");
   cmd->add_flag("--s3-path-style", o.s3.path_style, "S3 path-style addressing");
   cmd->add_option("--s3-ca-cert", o.s3.ca_file, "PEM CA bundle for a private S3 endpoint");
+  cmd->add_option("--s3-part-size", o.s3.part_size,
+                  "S3 multipart part size in bytes (default 16 MiB; AWS needs >= 5 MiB)");
+  cmd->add_option("--s3-parallel-parts", o.s3.parallel_parts,
+                  "S3 parts uploaded at once (default 4)")
+      ->check(CLI::Range(1, 64));
 }
 
 BackupCommands AddBackupCommands(CLI::App& app, BackupCommandOptions& b, RestoreCommandOptions& r) {

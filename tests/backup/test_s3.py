@@ -4,6 +4,7 @@ import os
 import random
 import signal
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -69,7 +70,8 @@ def test_backup_killed_mid_upload_to_s3_is_not_complete(server, s3, tmp_path):
     target = "s3://%s/q" % BUCKET
     # Hold the upload of the second collection's snapshot, then kill the backup right there.
     gw.hold(lambda method, path, query: method == "PUT" and path.endswith("collection-1.snapshot"))
-    proc = subprocess.Popen([QUIVER_BIN, "backup", "run", "--url", base, "--to", target], env=env,
+    proc = subprocess.Popen([QUIVER_BIN, "backup", "run", "--url", base, "--to", target,
+                             "--s3-part-size", "4096", "--s3-parallel-parts", "1"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert gw.held.wait(120), "the backup never uploaded the second snapshot"
@@ -82,7 +84,10 @@ def test_backup_killed_mid_upload_to_s3_is_not_complete(server, s3, tmp_path):
     assert "INCOMPLETE" in listing and " complete " not in listing
     r = quiver("restore", "--from", target, "--url", base, "--force", env=env, check=2)
     assert "no complete backup" in r.stderr
-    # A later run with retention completes and removes the debris.
-    quiver("backup", "run", "--url", base, "--to", target, "--keep-last", "5", env=env, check=0)
+    # A later run with retention completes and removes the debris, including the killed run's open
+    # multipart upload (the snapshot went up in 4 KiB parts, one of them held when it was killed).
+    time.sleep(1.1)  # upload start times have 1 s resolution; only earlier uploads are aborted
+    later = quiver("backup", "run", "--url", base, "--to", target, "--keep-last", "5", env=env, check=0)
+    assert "aborted 1 incomplete upload" in later.stderr
     listing = quiver("backup", "list", "--from", target, env=env, check=0).stdout
     assert "INCOMPLETE" not in listing and listing.count(" complete ") == 1

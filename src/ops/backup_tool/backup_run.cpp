@@ -10,6 +10,7 @@
 
 #include "ops/backup_tool/backup_tool.h"
 #include "ops/backup_tool/qdrant_client.h"
+#include "ops/s3/s3_store.h"
 
 namespace quiver::ops::backup {
 namespace fs = std::filesystem;
@@ -208,6 +209,15 @@ base::Result<BackupRunResult> RunBackupOnce(ObjectStore& store, const BackupRunO
   result.id = m.id;
   result.bytes = m.TotalBytes();
   result.collections = m.collections.size();
+  // Multipart uploads left open by an earlier run killed mid-upload (it could not abort them):
+  // abort those started before this run, so no orphaned parts stay billed. Not S3: nothing to do.
+  // A failure here does not fail the backup (the bucket's lifecycle rule is the backstop).
+  auto aborted = AbortIncompleteS3Uploads(store, m.created_at);
+  if (!aborted.ok()) {
+    log("warning: could not clean up incomplete uploads: " + aborted.status().message());
+  } else if (*aborted > 0) {
+    log("aborted " + std::to_string(*aborted) + " incomplete upload(s) left by an interrupted run");
+  }
   if (o.retention.Any()) {
     base::Status st = ApplyRetention(store, o.retention, m.id, result.deleted, log);
     if (!st.ok()) {
