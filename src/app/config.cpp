@@ -55,6 +55,13 @@ const std::map<std::string, Kind>& Schema() {
       {"backup.schedule", Kind::kString},
       {"backup.target", Kind::kString},
       {"backup.keep_last", Kind::kInt},
+      {"backup.s3", Kind::kSection},
+      {"backup.s3.endpoint", Kind::kString},
+      {"backup.s3.region", Kind::kString},
+      {"backup.s3.path_style", Kind::kBool},
+      {"backup.s3.sse", Kind::kString},
+      {"backup.s3.sse_kms_key_id", Kind::kString},
+      {"backup.s3.storage_class", Kind::kString},
       {"storage", Kind::kSection},
       {"storage.storage_path", Kind::kString},
       {"storage.snapshots_path", Kind::kString},
@@ -356,10 +363,22 @@ base::Result<ServerConfig> LoadConfig(const std::optional<std::string>& path,
     if (auto cron = ops::CronSchedule::Parse(c.backup_schedule); !cron.ok()) {
       return Bad("backup.schedule", cron.status().message());
     }
-    if (c.backup_enabled && c.backup_target.rfind("s3://", 0) == 0) {
-      return Bad("backup.target",
-                 "the server backs up to a local directory; use `quiver backup` "
-                 "for S3");
+    get("backup.s3.endpoint", c.backup_s3_endpoint);
+    get("backup.s3.region", c.backup_s3_region);
+    get("backup.s3.path_style", c.backup_s3_path_style);
+    get("backup.s3.sse", c.backup_s3_sse);
+    get("backup.s3.sse_kms_key_id", c.backup_s3_sse_kms_key_id);
+    get("backup.s3.storage_class", c.backup_s3_storage_class);
+    if (!c.backup_s3_sse.empty() && c.backup_s3_sse != "AES256" && c.backup_s3_sse != "aws:kms") {
+      return Bad("backup.s3.sse", "must be AES256 or aws:kms");
+    }
+    if (c.backup_target.rfind("s3://", 0) == 0) {
+      std::string rest = c.backup_target.substr(5);
+      if (rest.empty() || rest[0] == '/') {
+        return Bad("backup.target", "must be s3://BUCKET[/PREFIX]");
+      }
+    } else if (c.backup_target.find("://") != std::string::npos) {
+      return Bad("backup.target", "must be a directory, file:///DIR or s3://BUCKET/PREFIX");
     }
     auto& d = c.collection_defaults;
     get("storage.wal.wal_capacity_mb", d.wal_config.wal_capacity_mb);

@@ -50,11 +50,19 @@ struct ServerConfig {
   // storage
   std::string storage_path = "./storage";
   std::string snapshots_path = "./snapshots";
-  // backup: the server's own scheduled backups to a local directory (off unless enabled).
+  // backup: the server's own scheduled backups to a local directory or s3://BUCKET/PREFIX (off
+  // unless enabled).
   bool backup_enabled = false;
   std::string backup_schedule = "0 * * * *";
   std::string backup_target = "./backups";
   uint64_t backup_keep_last = 24;
+  // backup.s3.*: with an s3:// target (empty: the standard AWS environment decides).
+  std::string backup_s3_endpoint;
+  std::string backup_s3_region;
+  bool backup_s3_path_style = false;
+  std::string backup_s3_sse;  // "", "AES256", "aws:kms"
+  std::string backup_s3_sse_kms_key_id;
+  std::string backup_s3_storage_class;
   // Collection defaults from storage.hnsw_index, storage.optimizers, storage.wal.
   engine::CollectionConfig collection_defaults;
 };

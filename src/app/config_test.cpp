@@ -79,4 +79,30 @@ TEST(ConfigTest, LimitsAndSnapshotUrlRecovery) {
   EXPECT_FALSE(LoadConfig(path, {}).ok());
 }
 
+TEST(ConfigTest, BackupTargetS3AndItsOptions) {
+  auto c = LoadConfig(std::nullopt, {{"QUIVER__BACKUP__ENABLED", "true"},
+                                     {"QUIVER__BACKUP__TARGET", "s3://bucket/quiver/prod"},
+                                     {"QUIVER__BACKUP__S3__ENDPOINT", "http://127.0.0.1:9000"},
+                                     {"QUIVER__BACKUP__S3__REGION", "eu-west-1"},
+                                     {"QUIVER__BACKUP__S3__PATH_STYLE", "true"},
+                                     {"QUIVER__BACKUP__S3__SSE", "aws:kms"}});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c.value().backup_target, "s3://bucket/quiver/prod");
+  EXPECT_EQ(c.value().backup_s3_endpoint, "http://127.0.0.1:9000");
+  EXPECT_EQ(c.value().backup_s3_region, "eu-west-1");
+  EXPECT_TRUE(c.value().backup_s3_path_style);
+  EXPECT_EQ(c.value().backup_s3_sse, "aws:kms");
+  auto local = LoadConfig(std::nullopt, {{"QUIVER__BACKUP__TARGET", "file:///var/backups"}});
+  ASSERT_TRUE(local.ok());
+  EXPECT_EQ(local.value().backup_target, "/var/backups");
+  auto sse = LoadConfig(std::nullopt, {{"QUIVER__BACKUP__S3__SSE", "rot13"}});
+  ASSERT_FALSE(sse.ok());
+  EXPECT_NE(sse.status().message().find("backup.s3.sse"), std::string::npos);
+  auto scheme = LoadConfig(std::nullopt, {{"QUIVER__BACKUP__TARGET", "gs://bucket/x"}});
+  ASSERT_FALSE(scheme.ok());
+  EXPECT_NE(scheme.status().message().find("backup.target"), std::string::npos);
+  auto bucket = LoadConfig(std::nullopt, {{"QUIVER__BACKUP__TARGET", "s3:///x"}});
+  EXPECT_FALSE(bucket.ok());
+}
+
 }  // namespace quiver::app

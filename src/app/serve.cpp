@@ -169,6 +169,18 @@ int RunServe(const ServeOptions& options) {
     bopt.target_dir = cfg.backup_target;
     bopt.keep_last = cfg.backup_keep_last;
     bopt.quiver_version = QUIVER_VERSION;
+    bopt.s3.endpoint = cfg.backup_s3_endpoint;
+    bopt.s3.region = cfg.backup_s3_region;
+    bopt.s3.path_style = cfg.backup_s3_path_style;
+    bopt.s3.sse = cfg.backup_s3_sse;
+    bopt.s3.sse_kms_key_id = cfg.backup_s3_sse_kms_key_id;
+    bopt.s3.storage_class = cfg.backup_s3_storage_class;
+    if (base::Status t = ops::CheckBackupTarget(bopt); !t.ok()) {
+      spdlog::error("backup.target: {}", t.message());
+      server.Stop(10);
+      (void)catalog.value()->Close();
+      return 1;
+    }
     backups = std::make_unique<ops::ScheduledBackup>(
         catalog.value().get(), snap, bopt, ops::CronSchedule::Parse(cfg.backup_schedule).value());
     backups->Start();

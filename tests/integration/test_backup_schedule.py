@@ -44,6 +44,14 @@ def test_scheduled_backups_retention_and_restore(make_server, tmp_path):
     # /metrics reports the last success.
     text = api.session.get(s.base_url + "/metrics").text
     assert 'quiver_backup_runs_total{schedule="server",result="success"}' in text
+    # `quiver backup verify` reads the server's directory layout and manifest (no run in progress after
+    # the stop, so the listing is stable).
+    s.stop()
+    import subprocess
+    import harness
+    r = subprocess.run([harness.QUIVER_BIN, "backup", "verify", "--from", "file://" + target, "--latest"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def s_upload(api, name, data, checksum):
