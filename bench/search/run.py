@@ -1,12 +1,16 @@
 #!/usr/bin/python3
-"""Search benchmark: quiver serve over REST vs hnswlib in-process, same data, same machine, same run.
+"""Search benchmark: quiver serve over REST vs hnswlib and faiss in-process, same data, same run.
 
     /usr/bin/python3 bench/search/run.py --n 200000            # quick
     /usr/bin/python3 bench/search/run.py --n 1000000 --write-docs
 
-Reports time from the last upsert to `green`, recall@10 and QPS at several hnsw_ef with 1 and 2
-client threads, latency percentiles, filtered search at ~0.1/1/10/50% selectivity, server peak RSS,
-and hnswlib's build time, recall and QPS. Needs python3-numpy and libhnswlib-dev (Debian).
+Reports time from the last upsert to `green`, server RSS at green, recall@10 and QPS at several
+hnsw_ef with 1 and 2 client threads, latency percentiles, filtered search at ~0.1/1/10/50%
+selectivity at several hnsw_ef, then (--quant-passes) PATCHes the collection to int8 and binary
+quantization in turn and measures the time to green again, recall/QPS with rescoring and RSS;
+server peak RSS. Peers (--peers): hnswlib 0.6.2 compiled with -O3 -march=native
+(bench/search/hnswlib_peer.cpp) and faiss IndexHNSWFlat with IDSelector filters
+(bench/search/faiss_peer.py). Needs python3-numpy, libhnswlib-dev and python3-faiss (Debian).
 """
 import argparse
 import http.client
@@ -25,6 +29,9 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench", "common"))
 import datagen  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import docs_section  # noqa: E402
 
 
 def free_port():
@@ -111,12 +118,89 @@ def run_queries(port, name, queries, gt, threads, params, flt=None, k=10):
             "p95_ms": float(np.percentile(lat, 95)), "p99_ms": float(np.percentile(lat, 99))}
 
 
-def peak_rss_mb(pid):
+def server_mem_mb(pid):
+    """VmRSS (now) and VmHWM (peak) of the server, in MB."""
+    out = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024
-    return 0
+            if line.startswith(("VmRSS", "VmHWM")):
+                out[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return {"rss_mb": out.get("VmRSS", 0.0), "peak_rss_mb": out.get("VmHWM", 0.0)}
+
+
+def optimizer_busy(c, name):
+    info = c.call("GET", f"/collections/{name}")
+    opt = c.call("GET", f"/collections/{name}/optimizations")
+    return (info["status"] != "green" or bool(opt.get("running"))
+            or opt.get("summary", {}).get("queued_optimizations", 0) > 0)
+
+
+def wait_reoptimized(c, name, start_window=5.0):
+    """After a config change: waits for the optimizer to start (it may take a moment to turn the
+    collection yellow) and then for green with nothing running. Returns (seconds, saw_busy)."""
+    t0 = time.perf_counter()
+    saw_busy = False
+    while time.perf_counter() - t0 < start_window:
+        if optimizer_busy(c, name):
+            saw_busy = True
+            break
+        time.sleep(0.1)
+    if not saw_busy:
+        return None, False
+    while optimizer_busy(c, name):
+        time.sleep(0.2)
+    return time.perf_counter() - t0, True
+
+
+QUANT_CONFIGS = {
+    "int8": {"scalar": {"type": "int8", "quantile": 0.99, "always_ram": True}},
+    "binary": {"binary": {"always_ram": True}},
+}
+
+
+def quant_pass(c, port, server, kind, oversampling, efs, queries, gt):
+    """PATCHes the collection to `kind` quantization, waits for green, measures 1-thread recall/QPS
+    with rescoring at each ef, and the server's memory afterwards."""
+    t0 = time.perf_counter()
+    c.call("PATCH", "/collections/bench", {"quantization_config": QUANT_CONFIGS[kind]})
+    secs, saw_busy = wait_reoptimized(c, "bench")
+    info = c.call("GET", "/collections/bench")
+    out = {"kind": kind, "oversampling": oversampling, "patch_to_green_seconds": secs,
+           "optimizer_ran": saw_busy, "wall_seconds": time.perf_counter() - t0,
+           "config": info["config"].get("quantization_config"),
+           "indexed_vectors": info["indexed_vectors_count"], "segments": info["segments_count"],
+           "runs": []}
+    print(json.dumps({k: v for k, v in out.items() if k != "runs"}), flush=True)
+    for ef in efs:
+        params = {"hnsw_ef": ef, "quantization": {"rescore": True, "oversampling": oversampling}}
+        r = run_queries(port, "bench", queries, gt, 1, params)
+        r.update({"hnsw_ef": ef, "threads": 1, "quant": kind})
+        out["runs"].append(r)
+        print(json.dumps(r), flush=True)
+    out.update(server_mem_mb(server.pid))
+    return out
+
+
+def run_peers(a, data, report):
+    efs = a.efs
+    for peer in [p for p in a.peers.split(",") if p]:
+        if peer == "hnswlib":
+            exe = "/tmp/quiver_hnswlib_peer"
+            subprocess.check_call(["g++", "-O3", "-march=native", "-std=c++17", "-pthread",
+                                   os.path.join(ROOT, "bench/search/hnswlib_peer.cpp"), "-o", exe])
+            cmd = [exe, data, "16", "100", "2", efs]
+        elif peer == "faiss":
+            # Debian's python3-faiss lives in the system interpreter.
+            cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench/search/faiss_peer.py"), data,
+                   "--m", "16", "--ef-construct", "100", "--threads", "2", "--efs", efs,
+                   "--filter-efs", a.filter_efs]
+        else:
+            raise SystemExit(f"unknown peer {peer}")
+        t0 = time.perf_counter()
+        out = subprocess.check_output(cmd, text=True)
+        report[peer] = json.loads(out.strip().splitlines()[-1])
+        report[peer]["wall_seconds"] = time.perf_counter() - t0
+        print(json.dumps(report[peer]), flush=True)
 
 
 def main():
@@ -126,12 +210,27 @@ def main():
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--data", default=None)
     ap.add_argument("--efs", default="32,64,128,256")
+    ap.add_argument("--filter-efs", default="64,128", help="hnsw_ef values for filtered search")
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "quiver"))
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--quantization", choices=["none", "int8"], default="none",
-                    help="int8: scalar quantization (quantile 0.99, always_ram); searches rescore")
-    ap.add_argument("--oversampling", type=float, default=1.0)
+                    help="int8: create the collection with scalar quantization (quantile 0.99,"
+                         " always_ram); all searches rescore")
+    ap.add_argument("--oversampling", type=float, default=1.0,
+                    help="oversampling of the searches when --quantization int8")
+    ap.add_argument("--quant-passes", default="int8,binary",
+                    help="after the float measurements, PATCH the collection to each of these"
+                         " quantizations in turn and measure again ('' to skip)")
+    ap.add_argument("--int8-oversampling", type=float, default=1.0)
+    ap.add_argument("--binary-oversampling", type=float, default=3.0)
+    ap.add_argument("--peers", default="hnswlib,faiss", help="comma list of hnswlib, faiss")
     a = ap.parse_args()
+    passes = [p for p in a.quant_passes.split(",") if p]
+    for p in passes:
+        if p not in QUANT_CONFIGS:
+            raise SystemExit(f"unknown quant pass {p}")
+    efs = [int(x) for x in a.efs.split(",")]
+    filter_efs = [int(x) for x in a.filter_efs.split(",") if x]
     data = a.data or f"/tmp/quiver-bench-{a.n}-{a.dim}"
     if not os.path.exists(os.path.join(data, "gt.npy")):
         subprocess.check_call([sys.executable, os.path.join(ROOT, "bench/common/datagen.py"),
@@ -143,7 +242,8 @@ def main():
     with open(os.path.join(data, "payload.jsonl")) as f:
         rows = [json.loads(line) for line in f]
 
-    report = {"n": a.n, "dim": a.dim, "queries": len(queries), "machine": f"{os.cpu_count()} cores"}
+    report = {"n": len(base), "dim": base.shape[1], "queries": len(queries),
+              "machine": f"{os.cpu_count()} cores"}
     storage = tempfile.mkdtemp(prefix="quiver-bench-")
     port = free_port()
     env = dict(os.environ, QUIVER__SERVICE__HOST="127.0.0.1", QUIVER__SERVICE__HTTP_PORT=str(port),
@@ -157,11 +257,10 @@ def main():
             except OSError:
                 time.sleep(0.1)
         c = Client(port)
-        spec = {"vectors": {"size": a.dim, "distance": "Cosine"},
+        spec = {"vectors": {"size": report["dim"], "distance": "Cosine"},
                 "hnsw_config": {"m": 16, "ef_construct": 100}}
         if a.quantization == "int8":
-            spec["quantization_config"] = {"scalar": {"type": "int8", "quantile": 0.99,
-                                                      "always_ram": True}}
+            spec["quantization_config"] = QUANT_CONFIGS["int8"]
         c.call("PUT", "/collections/bench", spec)
         report["quantization"] = a.quantization
         # Payload indexes before loading, as Qdrant advises: the planner uses them for filters.
@@ -176,16 +275,20 @@ def main():
         while c.call("GET", "/collections/bench")["status"] != "green":
             time.sleep(0.5)
         report["last_upsert_to_green_seconds"] = time.perf_counter() - t_loaded
+        report["server_rss_at_green_mb"] = server_mem_mb(server.pid)["rss_mb"]
         info = c.call("GET", "/collections/bench")
         report["indexed_vectors"] = info["indexed_vectors_count"]
         report["segments"] = info["segments_count"]
         report["runs"] = []
-        for ef in [int(x) for x in a.efs.split(",")]:
+        def params_at(ef):
+            params = {"hnsw_ef": ef}
+            if a.quantization != "none":
+                params["quantization"] = {"rescore": True, "oversampling": a.oversampling}
+            return params
+
+        for ef in efs:
             for threads in (1, 2):
-                params = {"hnsw_ef": ef}
-                if a.quantization != "none":
-                    params["quantization"] = {"rescore": True, "oversampling": a.oversampling}
-                r = run_queries(port, "bench", queries, gt, threads, params)
+                r = run_queries(port, "bench", queries, gt, threads, params_at(ef))
                 r.update({"hnsw_ef": ef, "threads": threads})
                 report["runs"].append(r)
                 print(json.dumps(r), flush=True)
@@ -193,77 +296,36 @@ def main():
         report["filtered"] = []
         for name, flt in datagen.FILTERS.items():
             fgt = np.load(os.path.join(data, f"gt_filter_{name.replace('%', 'pct')}.npy"))
-            r = run_queries(port, "bench", queries, fgt, 1, {"hnsw_ef": 128}, flt)
-            r.update({"selectivity": name, "hnsw_ef": 128})
-            report["filtered"].append(r)
-            print(json.dumps(r), flush=True)
-        report["server_peak_rss_mb"] = peak_rss_mb(server.pid)
+            for ef in filter_efs:
+                r = run_queries(port, "bench", queries, fgt, 1, params_at(ef), flt)
+                r.update({"selectivity": name, "hnsw_ef": ef})
+                report["filtered"].append(r)
+                print(json.dumps(r), flush=True)
+        mem = server_mem_mb(server.pid)
+        report["server_rss_after_float_mb"] = mem["rss_mb"]
+        report["server_peak_rss_float_mb"] = mem["peak_rss_mb"]
+        report["quant_passes"] = []
+        for kind in passes:
+            over = a.int8_oversampling if kind == "int8" else a.binary_oversampling
+            report["quant_passes"].append(quant_pass(c, port, server, kind, over, efs, queries, gt))
+        report["server_peak_rss_mb"] = server_mem_mb(server.pid)["peak_rss_mb"]
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=120)
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            print("server did not exit 120 s after SIGTERM; killing it", file=sys.stderr)
+            server.kill()
+            server.wait()
         subprocess.call(["rm", "-rf", storage])
 
-    peer = "/tmp/quiver_hnswlib_peer"
-    subprocess.check_call(["g++", "-O3", "-march=native", "-std=c++17", "-pthread",
-                           os.path.join(ROOT, "bench/search/hnswlib_peer.cpp"), "-o", peer])
-    out = subprocess.check_output([peer, data, "16", "100", "2", a.efs], text=True)
-    report["hnswlib"] = json.loads(out.strip().splitlines()[-1])
+    run_peers(a, data, report)
     print(json.dumps(report, indent=1))
     with open(os.path.join(data, "report.json"), "w") as f:
         json.dump(report, f, indent=1)
     if a.write_docs:
-        write_docs(report, " ".join(sys.argv[1:]))
-
-
-def write_docs(r, args):
-    """Replaces the search section of docs/benchmarks.md (between its markers) with this run."""
-    h = r["hnswlib"]
-    lines = [
-        "<!-- search:begin -->",
-        "## Search: quiver serve over REST vs hnswlib in-process",
-        "",
-        f"Command: `/usr/bin/python3 bench/search/run.py {args}` (data: `bench/common/datagen.py`, a seeded",
-        f"Gaussian mixture of 2,000 centres, L2-normalised, Cosine). n = {r['n']:,}, dim = {r['dim']},"
-        f" {r['queries']} held-out queries, m = 16, ef_construct = 100, machine: {r['machine']}.",
-        "Quiver is measured over REST from a Python client (http.client, keep-alive), which itself costs",
-        "about 0.2-0.3 ms per request; hnswlib is measured in-process (C++, one thread).",
-        "",
-        f"- Upload ({r['n']:,} points with payloads, 2 connections, batches of 500, `wait=true`):"
-        f" {r['upload_seconds']:.1f} s; last upsert to `green`: {r['last_upsert_to_green_seconds']:.1f} s"
-        f" ({r['segments']} segments, {r['indexed_vectors']:,} vectors in graphs).",
-        f"- hnswlib 0.6.2 (`-O3 -march=native`, 2 threads) build: {h['build_seconds']:.1f} s.",
-        f"- Quiver server peak RSS: {r['server_peak_rss_mb']:.0f} MB.",
-        "",
-        "| hnsw_ef | Quiver recall@10 | Quiver QPS (1 thread) | p50 / p95 / p99 ms | QPS (2 threads) |"
-        " hnswlib recall@10 | hnswlib QPS |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    peer = {run["ef"]: run for run in h["runs"]}
-    by = {(x["hnsw_ef"], x["threads"]): x for x in r["runs"]}
-    for ef in sorted({x["hnsw_ef"] for x in r["runs"]}):
-        one, two, p = by[(ef, 1)], by[(ef, 2)], peer.get(ef, {})
-        lines.append(f"| {ef} | {one['recall']:.4f} | {one['qps']:.0f} | {one['p50_ms']:.2f} /"
-                     f" {one['p95_ms']:.2f} / {one['p99_ms']:.2f} | {two['qps']:.0f} |"
-                     f" {p.get('recall', 0):.4f} | {p.get('qps', 0):.0f} |")
-    e = r["exact"]
-    lines += ["", f"Exact search (`params.exact`): recall {e['recall']:.4f}, {e['qps']:.0f} QPS.", "",
-              "Filtered search (payload indexes on the filtered fields, hnsw_ef = 128, 1 thread):", "",
-              "| selectivity | recall@10 | QPS | p50 / p99 ms |", "|---|---|---|---|"]
-    for f in r["filtered"]:
-        lines.append(f"| {f['selectivity']} | {f['recall']:.4f} | {f['qps']:.0f} |"
-                     f" {f['p50_ms']:.2f} / {f['p99_ms']:.2f} |")
-    lines.append("<!-- search:end -->")
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
-    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
-    section = "\n".join(lines)
-    if "<!-- search:begin -->" in text:
-        head, rest = text.split("<!-- search:begin -->", 1)
-        tail = rest.split("<!-- search:end -->", 1)[1]
-        text = head + section + tail
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    with open(path, "w") as f:
-        f.write(text)
+        docs_section.write_docs(report, " ".join(sys.argv[1:]), os.path.join(ROOT, "docs",
+                                                                               "benchmarks.md"))
 
 
 if __name__ == "__main__":
