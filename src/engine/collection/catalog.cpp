@@ -165,6 +165,8 @@ base::Result<bool> Catalog::DeleteCollection(const std::string& name) {
     }
     if (aliases_changed) QUIVER_RETURN_IF_ERROR(SaveAliases());
   }
+  // Waits for a checkpoint writing into the directory, and stops later writes and checkpoints.
+  victim->Retire();
   std::string dir = CollectionDir(name);
   std::string trash = storage_path_ + "/collections/.deleted-" + HexName(name) + "-" +
                       std::to_string(std::random_device{}());

@@ -199,6 +199,14 @@ base::Result<uint64_t> Collection::Update(Operation op) {
       },
       op);
 
+  // A plain upsert's log record does not depend on the data: encode it before taking the lock,
+  // so that concurrent upserts encode in parallel.
+  std::string record;
+  const auto* upsert = std::get_if<UpsertOp>(&op);
+  const bool pre_encoded =
+      upsert && upsert->mode == UpsertOp::Mode::kUpsert && !upsert->update_filter;
+  if (pre_encoded) record = EncodeOperation(op);
+
   std::unique_lock lock(mu_);
   if (retired_) return base::Status::NotFound("Collection `" + name_ + "` was replaced");
   // Payload and vector edits that name points explicitly need every point to exist (Qdrant: 404).
@@ -223,8 +231,9 @@ base::Result<uint64_t> Collection::Update(Operation op) {
       },
       op));
   ResolveAll(op);
+  if (!pre_encoded) record = EncodeOperation(op);
   uint64_t op_id = last_op_ + 1;
-  QUIVER_RETURN_IF_ERROR(wal_->Append(op_id, EncodeOperation(op)));
+  QUIVER_RETURN_IF_ERROR(wal_->Append(op_id, record));
   last_op_ = op_id;
   Apply(op, op_id);
   last_write_ = std::chrono::steady_clock::now();
@@ -245,6 +254,12 @@ Segment& Collection::Appendable() {
   if (!last || last->sealed() || last->size() >= kSealPoints || last->vector_bytes() >= max_bytes) {
     if (last) last->Seal();
     segments_.push_back(std::make_unique<Segment>(next_segment_id_++, Specs()));
+    // Room up to the sealing bound (address space only until written), so that a bulk load does
+    // not reallocate and copy the growing vector columns.
+    uint64_t row_bytes = 0;
+    for (const auto& [name, spec] : Specs()) row_bytes += uint64_t(spec.dim) * sizeof(float);
+    segments_.back()->Reserve(static_cast<uint32_t>(
+        std::min<uint64_t>(kSealPoints, max_bytes / std::max<uint64_t>(row_bytes, 1) + 1)));
   }
   return *segments_.back();
 }
@@ -267,9 +282,9 @@ Collection::Location Collection::MakeAppendable(const PointId& id) {
   return moved;
 }
 
-void Collection::ApplyUpsert(const UpsertOp& op, uint64_t op_id) {
-  for (const auto& p : op.points) {
-    Value payload = p.payload ? *p.payload : Value();
+void Collection::ApplyUpsert(UpsertOp& op, uint64_t op_id) {
+  for (auto& p : op.points) {
+    Value payload = p.payload ? std::move(*p.payload) : Value();
     auto loc = Find(p.id);
     if (loc && !loc->segment->sealed()) {
       // Replace in place: a new vector set and payload.
@@ -326,9 +341,9 @@ void Collection::ApplyToPoint(const PointId& id, uint64_t op_id, const Operation
   s.SetVersion(loc.offset, op_id);
 }
 
-void Collection::Apply(const Operation& op, uint64_t op_id) {
+void Collection::Apply(Operation& op, uint64_t op_id) {
   std::visit(
-      [&](const auto& o) {
+      [&](auto& o) {
         using T = std::decay_t<decltype(o)>;
         if constexpr (std::is_same_v<T, UpsertOp>) {
           ApplyUpsert(o, op_id);

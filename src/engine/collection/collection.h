@@ -210,6 +210,10 @@ class Collection {
   uint64_t MaxSegmentKb() const;
   // Tests: called by OptimizeStep after the build, before the swap (no lock held).
   void SetBeforeSwapHookForTest(std::function<void()> hook) { before_swap_hook_ = std::move(hook); }
+  // Runs inside Checkpoint() while its files are written, with no collection lock held.
+  void SetCheckpointWriteHookForTest(std::function<void()> hook) {
+    checkpoint_write_hook_ = std::move(hook);
+  }
 
   // Persists a checkpoint (segments + meta) and truncates the WAL (collection_store.cpp).
   base::Status Checkpoint();
@@ -242,8 +246,9 @@ class Collection {
   base::Status ResolveSelector(PointSelector& sel) const;
   void ResolveAll(Operation& op) const;
   // Applies an operation (already logged) with version op_id. Caller holds mu_ exclusively.
-  void Apply(const Operation& op, uint64_t op_id);
-  void ApplyUpsert(const UpsertOp& op, uint64_t op_id);
+  // Applies a logged operation; payloads are moved out of `op` (it is consumed).
+  void Apply(Operation& op, uint64_t op_id);
+  void ApplyUpsert(UpsertOp& op, uint64_t op_id);
   void ApplyToPoint(const PointId& id, uint64_t op_id, const Operation& op);
   // Moves a point from a sealed segment to the appendable one; returns its new location.
   Location MakeAppendable(const PointId& id);
@@ -261,7 +266,8 @@ class Collection {
     std::vector<Segment*> sources;
   };
   // Pending work, first to run first (caller holds mu_). A merge also vacuums and indexes.
-  std::vector<OptimizationTask> PlanOptimizations() const;
+  // With merge = false, merges are left out (and their sources planned on their own).
+  std::vector<OptimizationTask> PlanOptimizations(bool merge = true) const;
   std::vector<Segment*> PlanMerge() const;
   bool OptimizationsDisabled() const;
   // The scalar or binary quantization configured for vector `name` (vector level over collection
@@ -285,6 +291,12 @@ class Collection {
   base::Status WriteMeta(uint64_t checkpoint_op);
   base::Status Load();
   base::Status CheckpointLocked();
+  // A checkpoint in three steps: planned (changed segments serialized) under the shared lock,
+  // files written without it, committed (meta, WAL truncation) under it again.
+  struct CheckpointPlan;
+  base::Status PlanCheckpoint(CheckpointPlan& plan, uint64_t budget_bytes);
+  base::Status WriteCheckpointFiles(CheckpointPlan& plan);
+  base::Status CommitCheckpoint(CheckpointPlan& plan);
   std::string MetaPath() const { return dir_ + "/collection.meta"; }
 
   base::FileSystem* fs_;
@@ -317,6 +329,7 @@ class Collection {
   std::vector<OptimizationRecord> completed_;  // oldest first, at most kKeepCompleted
   std::atomic<uint64_t> copy_done_{0}, build_done_{0};
   std::function<void()> before_swap_hook_;
+  std::function<void()> checkpoint_write_hook_;
   bool retired_ = false;  // under mu_ (exclusive to set) and checkpoint_mu_
 };
 

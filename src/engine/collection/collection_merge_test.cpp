@@ -51,9 +51,14 @@ class CollectionMergeTest : public ::testing::Test {
     return op;
   }
 
+  // Runs the optimizer until it has nothing left; merges start only once writes have paused for
+  // a second, so this waits for them (up to 5 s with nothing to do).
   void RunOptimizer(Collection& c) {
-    int steps = 0;
-    while (c.OptimizeStep(2) && ++steps < 1000) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (int steps = 0; steps < 1000; ++steps) {
+      if (c.OptimizeStep(2)) continue;
+      if (!c.OptimizationPending() || std::chrono::steady_clock::now() > deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
 
@@ -236,6 +241,27 @@ TEST_F(CollectionMergeTest, MergedSegmentsArePersistedAndACrashBeforeACheckpoint
   EXPECT_EQ(c.value()->Count(std::nullopt).value(), 4810u);
   EXPECT_LE(c.value()->Info().segments_count, 3u);
   EXPECT_GE(Recall(*c.value()), 0.95);
+}
+
+// A bulk load must not copy the growing merged segment once per new sealed segment: merges wait
+// until writes pause, while indexing goes on.
+TEST_F(CollectionMergeTest, MergesWaitUntilWritesPause) {
+  config_.optimizer_config.default_segment_number = 2;
+  config_.optimizer_config.max_segment_size = 1000000;
+  config_.optimizer_config.indexing_threshold = 1000000;  // no indexing: only merges are planned
+  auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(c.ok());
+  for (int i = 0; i < 6; ++i) {  // sealed by size (kSealPoints) into several segments
+    ASSERT_TRUE(c.value()->Update(Points(i * 25000, (i + 1) * 25000, "x")).ok());
+  }
+  const uint64_t before = c.value()->Info().segments_count;
+  ASSERT_GT(before, 2u);
+  EXPECT_TRUE(c.value()->OptimizationPending());  // yellow: a merge is due
+  EXPECT_FALSE(c.value()->OptimizeStep(2));       // but not while writes stream in
+  EXPECT_EQ(c.value()->Info().segments_count, before);
+  RunOptimizer(*c.value());  // a second later it runs
+  EXPECT_LE(c.value()->Info().segments_count, 2u);
+  EXPECT_EQ(c.value()->Count(std::nullopt).value(), 150000u);
 }
 
 TEST_F(CollectionMergeTest, ZeroOptimizationThreadsDisablesTheOptimizer) {

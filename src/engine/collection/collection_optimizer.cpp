@@ -137,9 +137,10 @@ std::vector<Segment*> Collection::PlanMerge() const {
   return pick;
 }
 
-std::vector<Collection::OptimizationTask> Collection::PlanOptimizations() const {
+std::vector<Collection::OptimizationTask> Collection::PlanOptimizations(bool merge_now) const {
   std::vector<OptimizationTask> tasks;
-  std::vector<Segment*> merge = PlanMerge();
+  std::vector<Segment*> merge;
+  if (merge_now) merge = PlanMerge();
   if (!merge.empty()) tasks.push_back({"merge", merge});
   auto in_merge = [&](const Segment* s) {
     return std::find(merge.begin(), merge.end(), s) != merge.end();
@@ -206,7 +207,13 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
   std::map<std::string, PayloadIndexParams> payload_indexes;
   {
     std::shared_lock lock(mu_);
-    auto tasks = PlanOptimizations();
+    // While points keep streaming in, merging would copy the growing merged segment again for
+    // every new sealed one (a bulk load of 1M points copied ~3x its data): merges wait until
+    // writes pause for a second, unless segments pile up far past the target.
+    const bool streaming =
+        std::chrono::steady_clock::now() - last_write_ < std::chrono::seconds(1) &&
+        segments_.size() <= 8 * TargetSegmentCount();
+    auto tasks = PlanOptimizations(!streaming);
     if (tasks.empty()) return false;
     task = tasks.front();
     optimizing_ = true;

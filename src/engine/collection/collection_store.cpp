@@ -228,51 +228,87 @@ base::Status Collection::Load() {
   return base::Status::Ok();
 }
 
-base::Status Collection::CheckpointLocked() {
+// What one checkpoint writes: the serialized form of every changed segment as of `op`.
+struct Collection::CheckpointPlan {
+  bool dirty = false;
+  uint64_t op = 0;   // the checkpoint covers every operation up to here
+  uint64_t gen = 0;  // file generation
+  std::map<uint64_t, SegmentFiles> files;
+  std::vector<std::pair<std::string, std::string>> pending;  // path, bytes: not written yet
+  uint64_t pending_bytes = 0;
+  std::map<uint64_t, uint64_t> epochs;  // segment id -> change epoch when serialized
+};
+
+base::Status Collection::PlanCheckpoint(CheckpointPlan& plan, uint64_t budget_bytes) {
   if (retired_) return base::Status::Ok();
-  bool dirty = last_op_ != checkpoint_op_ || segment_files_.size() != segments_.size();
+  plan.dirty = last_op_ != checkpoint_op_ || segment_files_.size() != segments_.size();
   for (const auto& seg : segments_) {
-    dirty = dirty || seg->data_dirty() || seg->deletes_dirty() || seg->index_dirty();
+    plan.dirty = plan.dirty || seg->data_dirty() || seg->deletes_dirty() || seg->index_dirty();
   }
-  if (!dirty) return base::Status::Ok();
-  QUIVER_RETURN_IF_ERROR(wal_->SyncNow());
-  const uint64_t gen = generation_ + 1;
+  if (!plan.dirty) return base::Status::Ok();
+  plan.op = last_op_;
+  plan.gen = generation_ + 1;
+  auto add = [&](const std::string& file, std::string bytes) -> base::Status {
+    plan.pending_bytes += bytes.size();
+    plan.pending.emplace_back(dir_ + "/segments/" + file, std::move(bytes));
+    // Past the budget, write now (under the lock) rather than hold more copies in memory.
+    if (plan.pending_bytes > budget_bytes) return WriteCheckpointFiles(plan);
+    return base::Status::Ok();
+  };
   // Built from the live segments only: segments replaced by the optimizer drop out here.
-  std::map<uint64_t, SegmentFiles> new_files;
   for (const auto& seg : segments_) {
-    std::string stem = std::to_string(seg->id()) + "-" + std::to_string(gen);
+    plan.epochs[seg->id()] = seg->change_epoch();
+    std::string stem = std::to_string(seg->id()) + "-" + std::to_string(plan.gen);
     auto known = segment_files_.find(seg->id());
     SegmentFiles files = known == segment_files_.end() ? SegmentFiles{} : known->second;
     if (seg->data_dirty() || known == segment_files_.end()) {
       files = SegmentFiles{stem + ".dat", "", {}};
-      QUIVER_RETURN_IF_ERROR(
-          fs_->WriteFileAtomic(dir_ + "/segments/" + files.data, seg->SerializeData()));
+      QUIVER_RETURN_IF_ERROR(add(files.data, seg->SerializeData()));
     } else if (seg->deletes_dirty()) {
       files.deletes = stem + ".del";
-      QUIVER_RETURN_IF_ERROR(
-          fs_->WriteFileAtomic(dir_ + "/segments/" + files.deletes, seg->SerializeDeletes()));
+      QUIVER_RETURN_IF_ERROR(add(files.deletes, seg->SerializeDeletes()));
     }
     if (seg->index_dirty() || files.indexes.size() != seg->indexes().size()) {
       files.indexes.clear();
       int k = 0;
       for (const auto& [vname, graph] : seg->indexes()) {
         std::string file = stem + "-" + std::to_string(k++) + ".hnsw";
-        QUIVER_RETURN_IF_ERROR(
-            fs_->WriteFileAtomic(dir_ + "/segments/" + file, graph->Serialize()));
+        QUIVER_RETURN_IF_ERROR(add(file, graph->Serialize()));
         files.indexes[vname] = file;
       }
     }
-    new_files[seg->id()] = files;
+    plan.files[seg->id()] = files;
   }
+  return base::Status::Ok();
+}
+
+base::Status Collection::WriteCheckpointFiles(CheckpointPlan& plan) {
+  if (!plan.dirty) return base::Status::Ok();
+  // Every operation the files reflect is in the WAL; make it durable before they replace it.
+  QUIVER_RETURN_IF_ERROR(wal_->SyncNow());
+  for (auto& [path, bytes] : plan.pending)
+    QUIVER_RETURN_IF_ERROR(fs_->WriteFileAtomic(path, bytes));
+  plan.pending.clear();
+  plan.pending_bytes = 0;
+  return base::Status::Ok();
+}
+
+base::Status Collection::CommitCheckpoint(CheckpointPlan& plan) {
+  if (retired_ || !plan.dirty) return base::Status::Ok();
   auto old_files = segment_files_;
-  segment_files_ = new_files;
-  generation_ = gen;
-  base::Status st = WriteMeta(last_op_);
+  uint64_t old_gen = generation_;
+  segment_files_ = plan.files;
+  generation_ = plan.gen;
+  base::Status st = WriteMeta(plan.op);
   if (!st.ok()) {
     segment_files_ = old_files;
+    generation_ = old_gen;
     return st;
   }
+  // Segments changed since they were serialized stay dirty for the next checkpoint.
   for (auto& seg : segments_) {
+    auto e = plan.epochs.find(seg->id());
+    if (e == plan.epochs.end() || e->second != seg->change_epoch()) continue;
     seg->MarkPersisted();
     seg->MarkIndexPersisted();
   }
@@ -292,11 +328,28 @@ base::Status Collection::CheckpointLocked() {
   return base::Status::Ok();
 }
 
+base::Status Collection::CheckpointLocked() {
+  CheckpointPlan plan;
+  QUIVER_RETURN_IF_ERROR(PlanCheckpoint(plan, 0));
+  QUIVER_RETURN_IF_ERROR(WriteCheckpointFiles(plan));
+  return CommitCheckpoint(plan);
+}
+
 base::Status Collection::Checkpoint() {
-  std::lock_guard cp(checkpoint_mu_);
-  // Shared: readers go on, writers wait (they need the lock exclusively).
+  // Up to this much serialized data is held in memory so that files are written and fsynced
+  // without the lock; a larger checkpoint (after a big merge) writes under the lock instead.
+  constexpr uint64_t kUnlockedWriteBudget = 256ull << 20;
+  std::lock_guard cp(checkpoint_mu_);  // also keeps Retire() (and the directory) waiting
+  CheckpointPlan plan;
+  {
+    // Shared: readers go on, writers wait (they need the lock exclusively).
+    std::shared_lock lock(mu_);
+    QUIVER_RETURN_IF_ERROR(PlanCheckpoint(plan, kUnlockedWriteBudget));
+  }
+  if (checkpoint_write_hook_) checkpoint_write_hook_();
+  QUIVER_RETURN_IF_ERROR(WriteCheckpointFiles(plan));
   std::shared_lock lock(mu_);
-  return CheckpointLocked();
+  return CommitCheckpoint(plan);
 }
 
 base::Status Collection::MaybeCheckpoint() {

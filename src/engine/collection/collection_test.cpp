@@ -93,6 +93,38 @@ TEST_F(CollectionTest, CheckpointThenMoreWritesThenReopen) {
   EXPECT_EQ(*rec.value()[0].payload->Find("n"), Value(3));
 }
 
+// Checkpoint files are written without the lock: writes that land meanwhile must stay dirty, so
+// that the next checkpoint (which truncates the WAL past them) persists them.
+TEST_F(CollectionTest, WritesDuringCheckpointFileWritesAreNotLost) {
+  {
+    auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);
+    ASSERT_TRUE(c.ok());
+    Collection& coll = *c.value();
+    ASSERT_TRUE(coll.Update(Points(0, 60000)).ok());  // a sealed and an appendable segment
+    int hook_calls = 0;
+    coll.SetCheckpointWriteHookForTest([&] {
+      if (hook_calls++ > 0) return;
+      ASSERT_TRUE(coll.Update(Points(60000, 60005)).ok());  // appendable segment
+      ASSERT_TRUE(coll.Update(DeletePointsOp{{{PointId::Num(7)}, std::nullopt}}).ok());  // sealed
+      SetPayloadOp set;
+      set.selector.ids = {PointId::Num(60001)};
+      set.payload = Value(Object{{"tag", Value("during")}});
+      ASSERT_TRUE(coll.Update(set).ok());
+    });
+    ASSERT_TRUE(coll.Checkpoint().ok());
+    ASSERT_TRUE(coll.Checkpoint().ok());  // covers the hook's writes and truncates the WAL
+    EXPECT_EQ(hook_calls, 2);
+  }
+  auto c = Collection::Open(fs_, dir_ + "/c", "c");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c.value()->Count(std::nullopt).value(), 60004u);
+  auto rec = c.value()->Retrieve({PointId::Num(7), PointId::Num(60001), PointId::Num(60004)},
+                                 {PayloadSelector::Mode::kAll, {}}, {});
+  ASSERT_EQ(rec.value().size(), 2u);
+  EXPECT_EQ(*rec.value()[0].payload->Find("tag"), Value("during"));
+  EXPECT_EQ(rec.value()[1].id, PointId::Num(60004));
+}
+
 TEST_F(CollectionTest, WrongDimensionIsRejectedAndNothingIsWritten) {
   auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);
   ASSERT_TRUE(c.ok());

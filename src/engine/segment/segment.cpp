@@ -44,6 +44,7 @@ const HnswIndex* Segment::Index(std::string_view name) const {
 void Segment::SetIndex(const std::string& name, std::unique_ptr<HnswIndex> index) {
   indexes_[name] = std::move(index);
   index_dirty_ = true;
+  ++change_epoch_;
 }
 
 void Segment::BuildFieldIndex(const std::string& key, const std::string& type) {
@@ -90,6 +91,17 @@ std::optional<std::vector<uint32_t>> Segment::IndexedCandidates(const Filter& fi
   return result;
 }
 
+void Segment::Reserve(uint32_t points) {
+  ids_.reserve(points);
+  versions_.reserve(points);
+  deleted_.reserve(points);
+  payloads_.reserve(points);
+  for (auto& [name, col] : columns_) {
+    col.data.reserve(size_t(points) * col.dim);
+    col.present.reserve(points);
+  }
+}
+
 uint32_t Segment::Append(const PointId& id, uint64_t version, const NamedVectors& vectors,
                          Value payload) {
   uint32_t off = size();
@@ -106,6 +118,7 @@ uint32_t Segment::Append(const PointId& id, uint64_t version, const NamedVectors
   }
   ++live_;
   data_dirty_ = true;
+  ++change_epoch_;
   return off;
 }
 
@@ -115,6 +128,7 @@ void Segment::SetVector(uint32_t off, const std::string& name, const std::vector
   std::memcpy(it->second.data.data() + size_t(off) * it->second.dim, v.data(), v.size() * 4);
   it->second.present[off] = 1;
   data_dirty_ = true;
+  ++change_epoch_;
 }
 
 void Segment::RemoveVector(uint32_t off, const std::string& name) {
@@ -122,16 +136,19 @@ void Segment::RemoveVector(uint32_t off, const std::string& name) {
   if (it == columns_.end()) return;
   it->second.present[off] = 0;
   data_dirty_ = true;
+  ++change_epoch_;
 }
 
 Value& Segment::MutablePayload(uint32_t off) {
   data_dirty_ = true;
+  ++change_epoch_;
   return payloads_[off];
 }
 
 void Segment::SetVersion(uint32_t off, uint64_t version) {
   versions_[off] = version;
   data_dirty_ = true;
+  ++change_epoch_;
 }
 
 void Segment::MarkDeleted(uint32_t off) {
@@ -139,6 +156,7 @@ void Segment::MarkDeleted(uint32_t off) {
   deleted_[off] = 1;
   --live_;
   deletes_dirty_ = true;
+  ++change_epoch_;
 }
 
 }  // namespace quiver::engine

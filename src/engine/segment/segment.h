@@ -41,6 +41,7 @@ class Segment {
   void Seal() {
     sealed_ = true;
     data_dirty_ = true;
+    ++change_epoch_;
   }
   // Bytes of vector data held (for the sealing threshold).
   uint64_t vector_bytes() const;
@@ -107,6 +108,12 @@ class Segment {
   bool data_dirty() const { return data_dirty_; }
   bool deletes_dirty() const { return deletes_dirty_; }
   void MarkPersisted() { data_dirty_ = deletes_dirty_ = false; }
+  // Counts every change (data, deletions, index). A checkpoint that serialized the segment at
+  // epoch E and wrote it without holding the collection lock marks it persisted only if no
+  // change came in meanwhile.
+  uint64_t change_epoch() const { return change_epoch_; }
+  // Room for `points` rows in every vector column, so that appends do not reallocate and copy.
+  void Reserve(uint32_t points);
 
   // A point view for the filter matcher.
   class View : public PointView {
@@ -149,6 +156,7 @@ class Segment {
   std::map<std::string, std::unique_ptr<HnswIndex>, std::less<>> indexes_;
   std::map<std::string, std::unique_ptr<ScalarQuantized>, std::less<>> quantized_;
   bool index_dirty_ = false;
+  uint64_t change_epoch_ = 0;
   std::map<std::string, std::unique_ptr<FieldIndex>, std::less<>> field_indexes_;
 };
 
