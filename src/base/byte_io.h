@@ -22,6 +22,8 @@ class ByteWriter {
     out_.append(s);
   }
   void Raw(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
+  // Room for n bytes in all, so that a large output grows without copying itself.
+  void Reserve(size_t n) { out_.reserve(n); }
   std::string& data() { return out_; }
   std::string Take() { return std::move(out_); }
 

@@ -1,6 +1,11 @@
 #include "base/crc32c.h"
 
 #include <array>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 namespace quiver::base {
 namespace {
@@ -22,9 +27,40 @@ constexpr std::array<std::array<uint32_t, 256>, 8> MakeTables() {
 
 constexpr auto kTables = MakeTables();
 
+#if defined(__x86_64__)
+// SSE4.2's crc32 instruction computes the same (reflected Castagnoli) CRC, 8 bytes at a time:
+// several times faster than the tables, which matters for WAL records and segment files.
+__attribute__((target("sse4.2"))) uint32_t Crc32cSse42(uint32_t crc, const unsigned char* p,
+                                                       size_t size) {
+  uint64_t c = ~crc;
+  while (size >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    c = _mm_crc32_u64(c, v);
+    p += 8;
+    size -= 8;
+  }
+  auto c32 = static_cast<uint32_t>(c);
+  while (size--) c32 = _mm_crc32_u8(c32, *p++);
+  return ~c32;
+}
+
+bool HaveSse42() {
+  static const bool have = __builtin_cpu_supports("sse4.2");
+  return have;
+}
+#endif
+
 }  // namespace
 
 uint32_t Crc32c(uint32_t crc, const void* data, size_t size) {
+#if defined(__x86_64__)
+  if (HaveSse42()) return Crc32cSse42(crc, static_cast<const unsigned char*>(data), size);
+#endif
+  return Crc32cPortable(crc, data, size);
+}
+
+uint32_t Crc32cPortable(uint32_t crc, const void* data, size_t size) {
   const auto* p = static_cast<const unsigned char*>(data);
   crc = ~crc;
   while (size >= 8) {

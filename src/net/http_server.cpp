@@ -421,7 +421,8 @@ void HttpServer::Impl::Accept() {
   });
 }
 
-// Over service.max_connections: a short 503 written without waiting, then the socket is closed.
+// Over service.max_connections: a short 503 (with Retry-After, which `quiver ingest` and Qdrant
+// clients honour) written without waiting, then the socket is closed.
 void HttpServer::Impl::RejectConnection(tcp::socket s) {
   const std::string msg = "Service unavailable: too many connections (the limit is " +
                           std::to_string(options_.max_connections) + ", service.max_connections)";
@@ -429,8 +430,8 @@ void HttpServer::Impl::RejectConnection(tcp::socket s) {
                                            : HttpResponse{503, "text/plain", msg, {}, {}};
   std::string raw =
       "HTTP/1.1 503 Service Unavailable\r\nServer: quiver\r\nContent-Type: " + r.content_type +
-      "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\nConnection: close\r\n\r\n" +
-      r.body;
+      "\r\nContent-Length: " + std::to_string(r.body.size()) +
+      "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + r.body;
   beast::error_code ec;
   s.non_blocking(true, ec);
   s.write_some(asio::buffer(raw), ec);

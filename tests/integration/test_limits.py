@@ -296,6 +296,7 @@ def test_connection_cap(make_server):
     status, headers, body = resp
     assert status == 503
     assert headers["content-type"].startswith("application/json")
+    assert headers.get("retry-after") == "1"  # clients (and quiver ingest) back off and retry
     error = json.loads(body)["status"]["error"]
     assert "max_connections" in error
     extra.close()

@@ -320,6 +320,7 @@ class Collection {
   };
   std::map<uint64_t, SegmentFiles> segment_files_;
   std::chrono::steady_clock::time_point last_write_;
+  std::atomic<int64_t> last_checkpoint_at_{0};  // steady_clock ticks of the last Checkpoint()
   std::mutex checkpoint_mu_;
   std::atomic<bool> optimizing_{false};
   std::mutex optimize_mu_;  // one optimization at a time

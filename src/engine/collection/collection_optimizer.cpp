@@ -209,10 +209,11 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     std::shared_lock lock(mu_);
     // While points keep streaming in, merging would copy the growing merged segment again for
     // every new sealed one (a bulk load of 1M points copied ~3x its data): merges wait until
-    // writes pause for a second, unless segments pile up far past the target.
+    // writes pause for a second, unless segments pile up far past the target (32 segments of
+    // ~44k points of 384 dimensions hold 1.4M points).
     const bool streaming =
         std::chrono::steady_clock::now() - last_write_ < std::chrono::seconds(1) &&
-        segments_.size() <= 8 * TargetSegmentCount();
+        segments_.size() <= std::max<size_t>(8 * TargetSegmentCount(), 32);
     auto tasks = PlanOptimizations(!streaming);
     if (tasks.empty()) return false;
     task = tasks.front();

@@ -340,6 +340,7 @@ base::Status Collection::Checkpoint() {
   // without the lock; a larger checkpoint (after a big merge) writes under the lock instead.
   constexpr uint64_t kUnlockedWriteBudget = 256ull << 20;
   std::lock_guard cp(checkpoint_mu_);  // also keeps Retire() (and the directory) waiting
+  last_checkpoint_at_ = std::chrono::steady_clock::now().time_since_epoch().count();
   CheckpointPlan plan;
   {
     // Shared: readers go on, writers wait (they need the lock exclusively).
@@ -363,10 +364,23 @@ base::Status Collection::MaybeCheckpoint() {
       }
       if (!changed || optimizing_) return base::Status::Ok();
     }
-    bool wal_full = wal_->SizeBytes() > (config_.wal_config.wal_capacity_mb << 20);
-    bool idle = std::chrono::steady_clock::now() - last_write_ >
-                std::chrono::seconds(config_.optimizer_config.flush_interval_sec);
-    if (!wal_full && !idle) return base::Status::Ok();
+    // Past wal_capacity_mb, a checkpoint at most every flush_interval_sec during a stream of
+    // writes (each rewrites the appendable segment), and at once past 8x the capacity.
+    const auto now = std::chrono::steady_clock::now();
+    const auto interval = std::chrono::seconds(config_.optimizer_config.flush_interval_sec);
+    const uint64_t wal_bytes = wal_->SizeBytes();
+    const uint64_t capacity = config_.wal_config.wal_capacity_mb << 20;
+    const bool due = now - std::chrono::steady_clock::time_point(
+                               std::chrono::steady_clock::duration(last_checkpoint_at_.load())) >
+                     interval;
+    bool wal_full = wal_bytes > 8 * capacity || (wal_bytes > capacity && due);
+    bool idle = now - last_write_ > interval;
+    // A segment sealed since the last checkpoint is written at once: one segment at a time stays
+    // within the budget of a checkpoint written without the lock, and the appendable segment
+    // rewritten with it is still small.
+    bool sealed_unsaved = std::any_of(segments_.begin(), segments_.end(),
+                                      [](const auto& s) { return s->sealed() && s->data_dirty(); });
+    if (!wal_full && !idle && !sealed_unsaved) return base::Status::Ok();
   }
   return Checkpoint();
 }

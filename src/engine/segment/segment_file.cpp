@@ -42,6 +42,13 @@ base::Status Open(std::string_view bytes, const char* magic, std::string_view wh
 
 std::string Segment::SerializeData() const {
   base::ByteWriter w;
+  // The fixed-size parts, plus a guess for the payloads: growing a string of tens of MB by
+  // doubling would copy it several times.
+  size_t estimate = 64 + size_t(size()) * (26 + 48);
+  for (const auto& [name, col] : columns_) {
+    estimate += 8 + name.size() + col.present.size() + col.data.size() * sizeof(float);
+  }
+  w.Reserve(estimate);
   w.Raw(kDataMagic, 8);
   w.U32(kFormatVersion);
   w.U32(sealed_ ? 1 : 0);
