@@ -9,9 +9,12 @@
 #include "engine/collection/collection_config.h"
 #include "engine/collection/operation.h"
 #include "wire/collections_wire.h"
+#include "wire/json_in.h"
+#include "wire/points_json.h"
 #include "wire/points_wire.h"
 #include "wire/query_wire.h"
 #include "wire/snapshots_wire.h"
+#include "wire/upsert_fast.h"
 
 namespace {
 
@@ -45,6 +48,19 @@ void CheckOp(const quiver::base::Result<Operation>& r) {
   if (r.ok()) CheckRoundTrip(r.value());
 }
 
+// The On-Demand upsert fast path may only accept what the DOM parser accepts, with the same result.
+void CheckUpsertFastPath(std::string_view body) {
+  auto fast = quiver::wire::TryParseUpsertFast(body);
+  if (!fast) return;
+  auto doc = quiver::wire::ParseBody(body);
+  if (!doc.ok()) std::abort();
+  auto dom = quiver::wire::UpsertFromJson(doc.value(), "");
+  if (!dom.ok()) std::abort();
+  if (quiver::engine::EncodeOperation(*fast) != quiver::engine::EncodeOperation(dom.value())) {
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -55,6 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (data[0] % 20) {
     case 0:
       CheckOp(w::ParseUpsert(body));
+      CheckUpsertFastPath(body);
       break;
     case 1:
       CheckOp(w::ParseDeletePoints(body));

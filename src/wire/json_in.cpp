@@ -12,7 +12,7 @@ using base::Status;
 
 Result<Json> ParseBody(std::string_view body) {
   thread_local simdjson::dom::parser parser;
-  thread_local simdjson::padded_string buffer;
+  thread_local std::string buffer;  // reused with its padding: no fresh pages per request
   const size_t max_depth = Limits().max_json_depth;
   if (parser.max_depth() != max_depth) {
     // Reallocates with the configured depth; later parses keep it when they grow the capacity.
@@ -20,9 +20,10 @@ Result<Json> ParseBody(std::string_view body) {
       return Status::Internal("cannot allocate the JSON parser");
     }
   }
-  buffer = simdjson::padded_string(body);
+  buffer.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(body);
   Json doc;
-  auto err = parser.parse(buffer).get(doc);
+  auto err = parser.parse(buffer.data(), body.size(), /*realloc_if_needed=*/false).get(doc);
   if (err == simdjson::DEPTH_ERROR) {
     return Status::Format("JSON nesting is deeper than the limit of " + std::to_string(max_depth) +
                           " levels (service.max_json_depth)");

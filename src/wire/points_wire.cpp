@@ -4,6 +4,7 @@
 #include "wire/json_out.h"
 #include "wire/limits.h"
 #include "wire/points_json.h"
+#include "wire/upsert_fast.h"
 
 namespace quiver::wire {
 
@@ -38,6 +39,7 @@ Status Limit(Json v, std::string_view path, size_t& out) {
 }  // namespace
 
 Result<engine::Operation> ParseUpsert(std::string_view body) {
+  if (auto op = TryParseUpsertFast(body)) return std::move(*op);
   return FromBody(body, UpsertFromJson);
 }
 Result<engine::Operation> ParseDeletePoints(std::string_view body) {
