@@ -112,6 +112,31 @@ def test_ctrl_c_saves_a_checkpoint(server, tmp_path):
     check_final(server, "interrupted", tmp_path, report, rejects)
 
 
+def test_ctrl_c_with_the_server_gone_exits_promptly(server, tmp_path):
+    # The final wait=true request of an interrupted load tries once more, not the whole retry
+    # policy (10 retries with backoff took over 30 s); the checkpoint keeps the durable prefix.
+    path = make_input(tmp_path, "plain")
+    ckpt = tmp_path / "ckpt.json"
+    args = ["--url", server.url, "-c", "gone", "-f", path, "--create", "size=%d,distance=Dot" % DIM,
+            "--checkpoint", ckpt, "--checkpoint-interval", "0.05", "--batch-size", 10, "-p", 1,
+            "--reject-file", tmp_path / "rejects.jsonl"]
+    proc = start_ingest(*args)
+    wait_for_progress(proc, ckpt, N // 10)
+    server.stop()
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    waited = time.monotonic() - t0
+    assert proc.returncode == 130, out
+    assert waited < 15, "an interrupted ingest waited %.1f s for a server that is gone" % waited
+    c = read_checkpoint(ckpt)
+    assert not c["complete"] and c["position"]["records"] >= N // 10
+    server.start()
+    r = ingest(*args)  # resumes from the checkpoint and completes (partial: the planted bad records)
+    assert r.returncode == 2 and "resuming from checkpoint" in r.stderr, r.stderr
+    assert server.count("gone") == N - len(BAD)
+
+
 def test_checkpoint_of_another_load_is_refused(server, tmp_path):
     path = write_jsonl(str(tmp_path / "a.jsonl"), [record(i, DIM) for i in range(1, 11)])
     ckpt = tmp_path / "ckpt.json"

@@ -234,7 +234,10 @@ void IngestRunner::Barrier() {
     tracker_->MarkDurable(acked);
     return;
   }
-  bool healthy = fatal_.empty();
+  // After a failure or a Ctrl-C, one quick retry only: an interrupted load must not wait out the
+  // whole retry policy for a server that is gone (its checkpoint then keeps the last durable
+  // prefix).
+  bool healthy = fatal_.empty() && !interrupted_;
   RetryPolicy policy = healthy ? Policy() : RetryPolicy{2, 0.1, 0.5};
   RetryingClient client(Endpoint(base_url_, options_.api_key), policy, nullptr, &stats_.retries);
   std::string path = "/collections/" + EncodePathSegment(options_.collection) + "/points?wait=true";
