@@ -81,7 +81,8 @@ Status ParseContext(Json v, std::string_view path, std::vector<engine::ContextPa
   };
   if (!v.is_array()) return one(v, std::string(path));
   size_t i = 0;
-  for (Json e : AsArray(v, path).value()) QUIVER_RETURN_IF_ERROR(one(e, Sub(path, i++)));
+  JsonArray items = AsArray(v, path).value();  // not the temporary Result: it dies before the loop
+  for (Json e : items) QUIVER_RETURN_IF_ERROR(one(e, Sub(path, i++)));
   return Status::Ok();
 }
 
@@ -361,7 +362,8 @@ Status ParsePrefetches(Json v, std::string_view path, std::vector<QueryRequest>&
     return ParsePrefetch(v, path, out.back(), depth);
   }
   size_t i = 0;
-  for (Json e : AsArray(v, path).value()) {
+  JsonArray items = AsArray(v, path).value();  // not the temporary Result: it dies before the loop
+  for (Json e : items) {
     out.emplace_back();
     QUIVER_RETURN_IF_ERROR(ParsePrefetch(e, Sub(path, i++), out.back(), depth));
   }

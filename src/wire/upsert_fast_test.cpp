@@ -63,6 +63,8 @@ TEST(UpsertFastTest, LeavesEverythingElseToTheDomParser) {
       R"({"points":[{"id":1,"vector":[1],"payload":{"a":"\ud800"}}]})",
       "{\"points\":[{\"id\":1,\"vector\":[1],\"payload\":{\"a\":\"\xff\"}}]}",
       R"({"points":[{"id":1,"vector":[1],"extra":0}]})",
+      R"({"points":[{"id":1,"vector":[1],"payload":{"a":5555555555555555555555555555555551.25}}]})",
+      R"({"points":[{"id":1,"vector":[0.12345678901234567890123]}]})",
       R"([{"id":1,"vector":[1]}])",
       R"({"points":{}})",
       "",
