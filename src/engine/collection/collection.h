@@ -298,6 +298,14 @@ class Collection {
   base::Status WriteCheckpointFiles(CheckpointPlan& plan);
   base::Status CommitCheckpoint(CheckpointPlan& plan);
   std::string MetaPath() const { return dir_ + "/collection.meta"; }
+  // A write in the last second (under mu_): merges, sealing by pause and checkpoints wait.
+  bool WritesStreaming() const {
+    return std::chrono::steady_clock::now() - last_write_ < std::chrono::seconds(1);
+  }
+  // During a stream, a checkpoint comes once the WAL passes this many x wal_capacity_mb, or this
+  // many x flush_interval_sec after the last one.
+  static constexpr uint64_t kStreamWalFactor = 64;
+  static constexpr int kStreamIntervalFactor = 12;
 
   base::FileSystem* fs_;
   std::string dir_;

@@ -264,6 +264,31 @@ TEST_F(CollectionMergeTest, MergesWaitUntilWritesPause) {
   EXPECT_EQ(c.value()->Count(std::nullopt).value(), 150000u);
 }
 
+// During a stream of writes the WAL alone keeps them durable: sealed segments are not written
+// while the stream goes on (that doubled the bytes written by a bulk load), but once it pauses.
+TEST_F(CollectionMergeTest, CheckpointsWaitUntilWritesPause) {
+  config_.optimizer_config.indexing_threshold = 1000000;
+  auto segment_files = [&] {
+    auto names = fs_->ListDir(dir_ + "/c/segments");
+    return names.ok() ? names.value().size() : 0u;
+  };
+  {
+    auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);
+    ASSERT_TRUE(c.ok());
+    const size_t before = segment_files();
+    ASSERT_TRUE(c.value()->Update(Points(0, 3000, "x")).ok());  // several sealed segments
+    ASSERT_GT(c.value()->Info().segments_count, 2u);
+    ASSERT_TRUE(c.value()->MaybeCheckpoint().ok());
+    EXPECT_EQ(segment_files(), before);  // still streaming: nothing written
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    ASSERT_TRUE(c.value()->MaybeCheckpoint().ok());
+    EXPECT_GE(segment_files(), before + c.value()->Info().segments_count);
+  }
+  auto reopened = Collection::Open(fs_, dir_ + "/c", "c");
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened.value()->Count(std::nullopt).value(), 3000u);
+}
+
 TEST_F(CollectionMergeTest, ZeroOptimizationThreadsDisablesTheOptimizer) {
   config_.optimizer_config.max_optimization_threads = 0;
   auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);

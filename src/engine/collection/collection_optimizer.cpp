@@ -192,8 +192,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     }
     // The appendable segment past the indexing threshold is sealed once writes pause for a second,
     // so that it gets indexed (during a steady stream it is sealed by size anyway).
-    if (AppendableReadyToSeal() &&
-        std::chrono::steady_clock::now() - last_write_ > std::chrono::seconds(1)) {
+    if (AppendableReadyToSeal() && !WritesStreaming()) {
       segments_.back()->Seal();
       return true;
     }
@@ -212,8 +211,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     // writes pause for a second, unless segments pile up far past the target (32 segments of
     // ~44k points of 384 dimensions hold 1.4M points).
     const bool streaming =
-        std::chrono::steady_clock::now() - last_write_ < std::chrono::seconds(1) &&
-        segments_.size() <= std::max<size_t>(8 * TargetSegmentCount(), 32);
+        WritesStreaming() && segments_.size() <= std::max<size_t>(8 * TargetSegmentCount(), 32);
     auto tasks = PlanOptimizations(!streaming);
     if (tasks.empty()) return false;
     task = tasks.front();

@@ -324,7 +324,8 @@ Result<std::vector<Hit>> OverPrefetch(const Ctx& ctx, const QueryRequest& q,
       return Fuse(q, lists);
     case Kind::kSample: {
       std::vector<Hit> out;
-      for (const auto& id : ctx.c.SamplePoints(filter, &candidates, want)) out.push_back({id});
+      for (const auto& id : ctx.c.SamplePoints(filter, &candidates, want))
+        out.push_back(Hit{id, 0, std::nullopt});
       return out;
     }
     case Kind::kOrderBy: {
@@ -405,7 +406,8 @@ Result<std::vector<Hit>> Execute(const Ctx& ctx, const QueryRequest& q,
     hits = std::move(out);
   } else if (q.kind == Kind::kSample) {
     std::vector<Hit> out;
-    for (const auto& id : ctx.c.SamplePoints(filter, nullptr, want)) out.push_back({id});
+    for (const auto& id : ctx.c.SamplePoints(filter, nullptr, want))
+      out.push_back(Hit{id, 0, std::nullopt});
     hits = std::move(out);
   } else if (q.kind == Kind::kNearest ||
              (q.kind == Kind::kRecommend && q.strategy == QueryRequest::Strategy::kAverageVector)) {
