@@ -283,7 +283,8 @@ class Collection {
   bool Requantize(Segment* seg,
                   const std::map<std::string, std::optional<QuantizationConfig>>& want);
   // Searches one segment into `top` (exact or through its index, chosen per segment).
-  void SearchSegment(const Segment& seg, const SearchRequest& req, const float* query,
+  // Returns whether the segment's graph was searched.
+  bool SearchSegment(const Segment& seg, const SearchRequest& req, const float* query,
                      const VectorParams& params, TopK& top,
                      const std::vector<PointId>& exclude) const;
 
@@ -339,7 +340,8 @@ class Collection {
   std::atomic<uint64_t> copy_done_{0}, build_done_{0};
   std::function<void()> before_swap_hook_;
   std::function<void()> checkpoint_write_hook_;
-  bool retired_ = false;  // under mu_ (exclusive to set) and checkpoint_mu_
+  bool segments_parallel_ = true;  // Search() over several segments uses base::WorkPool
+  bool retired_ = false;           // under mu_ (exclusive to set) and checkpoint_mu_
 };
 
 }  // namespace quiver::engine

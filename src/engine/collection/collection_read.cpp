@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/work_pool.h"
 #include "engine/collection/collection.h"
 #include "engine/filter/filter_matcher.h"
 #include "engine/index/distance_kernels.h"
@@ -156,9 +157,27 @@ base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) c
   TopK top(params.distance, req.limit + req.offset, req.score_threshold);
   std::vector<PointId> exclude = req.exclude_ids;
   std::sort(exclude.begin(), exclude.end());
+  std::vector<const Segment*> live;
   for (const auto& seg : segments_) {
-    if (seg->live_count() == 0) continue;
-    SearchSegment(*seg, req, query.data(), params, top, exclude);
+    if (seg->live_count() > 0) live.push_back(seg.get());
+  }
+  // Segments are searched in parallel (as Qdrant does) on the shared pool, each into its own
+  // top-k; with every worker busy, this thread searches them all. Results merge by score, ties
+  // by id, so the order of the work does not matter.
+  std::vector<TopK> partial(live.size(),
+                            TopK(params.distance, req.limit + req.offset, req.score_threshold));
+  std::vector<char> used_graph(live.size(), 0);
+  auto search_one = [&](size_t i) {
+    used_graph[i] = SearchSegment(*live[i], req, query.data(), params, partial[i], exclude);
+  };
+  if (live.size() > 1 && segments_parallel_) {
+    base::WorkPool::Shared().ParallelFor(live.size(), search_one);
+  } else {
+    for (size_t i = 0; i < live.size(); ++i) search_one(i);
+  }
+  for (size_t i = 0; i < live.size(); ++i) {
+    for (const Candidate& c : partial[i].Take()) top.Push(c);
+    if (used_graph[i] && req.stats) req.stats->used_graph = true;
   }
   std::vector<Candidate> best = top.Take();
   std::vector<Record> out;
@@ -176,7 +195,7 @@ base::Result<std::vector<Record>> Collection::Search(const SearchRequest& req) c
 // full_scan_threshold (KB of vectors) is scored exactly over its matches; otherwise the HNSW graph
 // is searched with the filter (and deletions) as a predicate over offsets. Segments without an
 // index (the appendable one, small ones) and `exact` requests are scanned.
-void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, const float* query,
+bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, const float* query,
                                const VectorParams& params, TopK& top,
                                const std::vector<PointId>& exclude) const {
   const uint32_t n = seg.size();
@@ -188,7 +207,7 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
   // Column pointers looked up once: per-row lookups by name cost more than a distance at 10%.
   const uint8_t* present = seg.RawPresence(name);
   const float* column = seg.RawColumn(name);
-  if (!present || !column) return;
+  if (!present || !column) return false;
   // The points matching the filter (ascending offsets), and as a mask for the graph search.
   std::vector<uint32_t> matches;
   std::vector<uint8_t> allowed;
@@ -213,7 +232,7 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       for (uint32_t i = 0; i < n; ++i) check(i);
     }
     allowed_count = matches.size();
-    if (allowed_count == 0) return;
+    if (allowed_count == 0) return false;
   }
   // Quantized copy (sealed segments with quantization configured): candidates are found over the
   // codes, limit × oversampling of them, then rescored with the original vectors (by default).
@@ -264,7 +283,6 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
         return !excluded(i);
       };
       bool need_accept = req.filter || seg.deleted_count() > 0 || !exclude.empty();
-      if (req.stats) req.stats->used_graph = true;
       if (quant) {
         std::function<float(uint32_t)> dist = [&](uint32_t node) {
           return quant->Dist(*prepared, node);
@@ -276,13 +294,13 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
              index->SearchWith(dist, fetch, std::max(ef, fetch), need_accept ? &accept : nullptr)) {
           push_quantized(off);
         }
-        return;
+        return true;
       }
       for (const auto& [score, off] :
            index->Search(query, k, ef, need_accept ? &accept : nullptr)) {
         top.Push({score, seg.IdAt(off), &seg, off});
       }
-      return;
+      return true;
     }
   }
   if (quant) {  // a scan over the codes, then the best k_quant rescored
@@ -300,7 +318,7 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       }
     }
     for (const Candidate& c : candidates.Take()) push_quantized(c.offset);
-    return;
+    return false;
   }
   if (req.filter) {
     const size_t m = matches.size();
@@ -312,7 +330,7 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       float score = Score(params.distance, query, column + size_t(i) * dim, dim);
       if (top.Admits(score)) top.Push({score, seg.IdAt(i), &seg, i});
     }
-    return;
+    return false;
   }
   // Score blocks of contiguous rows with one kernel dispatch each.
   constexpr uint32_t kBlock = 1024;
@@ -328,6 +346,7 @@ void Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       top.Push({scores[k], seg.IdAt(i), &seg, i});
     }
   }
+  return false;
 }
 
 base::Result<ScrollResult> Collection::Scroll(const ScrollRequest& req) const {
