@@ -115,6 +115,7 @@ void RenderConfig(JsonOut& o, const engine::CollectionConfig& c) {
   } else {
     o.Null();
   }
+  if (c.metadata) o.Key("metadata").Val(*c.metadata);
   o.EndObject();
 }
 

@@ -1,5 +1,6 @@
 #include "wire/collections_wire.h"
 
+#include <algorithm>
 #include <set>
 
 #include "wire/json_in.h"
@@ -317,7 +318,13 @@ Result<CollectionConfig> ParseCreateCollection(std::string_view body,
       // Accepting it would create an empty collection where the client expects a copy.
       return Status::BadRequest("`init_from` is not supported by Quiver yet");
     }
-    return Status::Ok();  // sharding_method, strict_mode_config, metadata: accepted
+    if (k == "metadata" && !IsNull(f)) {
+      auto mo = AsObject(f, k);
+      if (!mo.ok()) return mo.status();
+      c.metadata = ToValue(f);
+      return Status::Ok();
+    }
+    return Status::Ok();  // sharding_method, strict_mode_config: accepted
   });
   if (!st.ok()) return st;
   if (c.vectors.empty()) {
@@ -388,6 +395,23 @@ Result<CollectionConfig> ParseUpdateCollection(std::string_view body,
     }
     if (k == "sparse_vectors")
       return Status::BadRequest("sparse vectors are not supported by Quiver yet");
+    if (k == "metadata") {  // merged into the stored object; a null value removes its key
+      auto mo = AsObject(f, k);
+      if (!mo.ok()) return mo.status();
+      engine::Value merged = c.metadata ? *c.metadata : engine::Value(engine::Object{});
+      engine::Value update = ToValue(f);
+      for (auto& [key, value] : update.as_object()) {
+        if (value.is_null()) {
+          auto& fields = merged.as_object();
+          fields.erase(std::remove_if(fields.begin(), fields.end(),
+                                      [&](const auto& kv) { return kv.first == key; }),
+                       fields.end());
+        } else {
+          merged.Set(key, std::move(value));
+        }
+      }
+      c.metadata = std::move(merged);
+    }
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -493,6 +517,7 @@ Result<CreateIndexRequest> ParseCreateIndex(std::string_view body) {
   }
   req.params.type = type.value();
   req.params.params_encoded = simdjson::minify(schema);
+  req.params.schema = ToValue(schema);
   return req;
 }
 

@@ -124,8 +124,6 @@ def test_filter_has_vector(api, collection_name):
         drop_collection(api, collection_name)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "collection `metadata` is accepted by PATCH but not stored or reported (needs a CollectionConfig field)"))
 def test_collection_metadata(api, collection_name):
     """test_collection_metadata.py::test_collection_exists: PATCH metadata merges keys"""
     basic_collection_setup(api, collection_name)

@@ -50,10 +50,8 @@ def setup(api, collection_name):
     drop_collection(api, collection_name)
 
 
-# Quiver's engine evaluates `match: text/text_any` as substring checks even on a field with a full-text index
-# (filter_matcher.cpp MatchText; the index params tokenizer/lowercase/stopwords are stored and reported only), so
-# Qdrant's expectations for indexed text are not met yet.
-NO_TEXT_INDEX = pytest.mark.xfail(strict=True, reason="full-text index semantics not implemented (engine)")
+# With a full-text index, `match: text / text_any / phrase` compares the index's tokens (tokenizer, lowercase,
+# stopwords, token lengths: engine/filter/text_tokenizer.cpp); without one it stays a substring check.
 
 
 def create_text_index(api, name, schema):
@@ -62,7 +60,6 @@ def create_text_index(api, name, schema):
     assert status == 200, body
 
 
-@NO_TEXT_INDEX
 def test_match_any(api, collection_name):
     """test_fts.py::test_match_any: text_any == should of text per word"""
     create_text_index(api, collection_name, {"type": "text", "tokenizer": "word", "lowercase": True,
@@ -80,7 +77,6 @@ def test_match_any(api, collection_name):
     assert any_ids == {p["id"] for p in body["result"]["points"]}
 
 
-@NO_TEXT_INDEX
 def test_scroll_with_prefix(api, collection_name):
     """test_fts.py::test_scroll_with_prefix"""
     create_text_index(api, collection_name, {"type": "text", "tokenizer": "prefix"})

@@ -216,3 +216,22 @@ def test_deleting_collection_drops_its_aliases(api):
            {"actions": [{"create_alias": {"collection_name": "al_gone", "alias_name": "al_gone_alias"}}]})
     assert api.ok("DELETE", "/collections/al_gone") is True
     assert "al_gone_alias" not in [a for a, _ in _aliases(api)]
+
+
+def test_metadata_created_merged_and_kept_across_restart(make_server):
+    from harness import Api
+    srv = make_server()
+    api = Api(srv)
+    assert api.ok("PUT", "/collections/meta_c", {"vectors": {"size": 4, "distance": "Dot"},
+                                                 "metadata": {"model": "e5", "n": 1}}) is True
+    assert api.ok("GET", "/collections/meta_c")["config"]["metadata"] == {"model": "e5", "n": 1}
+    # PATCH merges keys; a null value removes one.
+    assert api.ok("PATCH", "/collections/meta_c", {"metadata": {"n": None, "owner": {"team": "x"}}}) is True
+    assert api.ok("GET", "/collections/meta_c")["config"]["metadata"] == {"model": "e5", "owner": {"team": "x"}}
+    status, body = api.patch("/collections/meta_c", json={"metadata": [1, 2]})
+    assert status == 400 and "metadata" in body["status"]["error"], body
+    srv.restart()
+    assert api.ok("GET", "/collections/meta_c")["config"]["metadata"] == {"model": "e5", "owner": {"team": "x"}}
+    # Without metadata the key is absent, as in Qdrant.
+    create_collection(api, "meta_none")
+    assert "metadata" not in api.ok("GET", "/collections/meta_none")["config"]

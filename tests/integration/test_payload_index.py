@@ -139,3 +139,32 @@ def test_filtering_uses_same_semantics_with_index(api):
     for f, b, a, e in zip(filters, before, after, expected):
         assert b == e, "without index %s -> %s, expected %s" % (f, b, e)
         assert a == e, "with index %s -> %s, expected %s" % (f, a, e)
+
+
+def test_text_index_tokens_decide_text_matches(api):
+    """With a full-text index, match text/text_any/phrase compare tokens; without one, substrings."""
+    create_collection(api, "fts_c", size=4)
+    titles = ["Little Lost Robot", "The Robots of Dawn", "Robot Dreams", "Star Light", "The Last Question"]
+    upsert(api, "fts_c", [{"id": i + 1, "vector": [1, 0, 0, 0], "payload": {"title": t}}
+                          for i, t in enumerate(titles)])
+
+    def ids(match):
+        body = api.ok("POST", "/collections/fts_c/points/scroll",
+                      {"limit": 100, "filter": {"must": [{"key": "title", "match": match}]}})
+        return sorted(p["id"] for p in body["points"])
+
+    assert ids({"text": "Robot"}) == [1, 2, 3]  # substring, case-sensitive, before the index
+    assert ids({"text": "robot"}) == []
+    api.ok("PUT", "/collections/fts_c/index?wait=true",
+           {"field_name": "title", "field_schema": {"type": "text", "tokenizer": "word",
+                                                    "lowercase": True, "stopwords": "english"}})
+    assert ids({"text": "robot"}) == [1, 3]  # whole tokens, lowercased: "Robots" is another token
+    assert ids({"text": "the robot"}) == [1, 3]  # stopwords ignored
+    assert ids({"text_any": "dawn star"}) == [2, 4]
+    assert ids({"phrase": "lost robot"}) == [1]
+    assert ids({"phrase": "robot lost"}) == []
+    api.ok("PUT", "/collections/fts_c/index?wait=true",
+           {"field_name": "title", "field_schema": {"type": "text", "tokenizer": "prefix"}})
+    assert ids({"text": "ROBO"}) == [1, 2, 3]
+    api.ok("DELETE", "/collections/fts_c/index/title?wait=true")
+    assert ids({"text": "ROBO"}) == []  # substring again

@@ -107,7 +107,16 @@ std::optional<Collection::Location> Collection::Find(const PointId& id) const {
 
 bool Collection::MatchesFilter(const Filter& f, const Location& loc) const {
   Segment::View view(*loc.segment, loc.offset);
-  return engine::MatchesFilter(f, view);
+  return engine::MatchesFilter(f, view, &text_indexes_);
+}
+
+void Collection::RebuildTextIndexes() {
+  text_indexes_.clear();
+  for (const auto& [field, p] : payload_indexes_) {
+    if (p.type != "text") continue;
+    text_indexes_[field] =
+        std::make_shared<const TextIndexParams>(TextIndexParams::FromSchema(p.schema));
+  }
 }
 
 base::Status Collection::ResolveSelector(PointSelector& sel) const {
@@ -380,6 +389,7 @@ base::Result<uint64_t> Collection::CreatePayloadIndex(const std::string& field,
     payload_indexes_ = old;
     return st;
   }
+  RebuildTextIndexes();
   for (auto& seg : segments_) {
     if (seg->sealed()) seg->BuildFieldIndex(field, params.type);
   }
@@ -395,6 +405,7 @@ base::Result<uint64_t> Collection::DeletePayloadIndex(const std::string& field) 
     payload_indexes_ = old;
     return st;
   }
+  RebuildTextIndexes();
   for (auto& seg : segments_) seg->DropFieldIndex(field);
   return last_op_;
 }

@@ -299,6 +299,7 @@ class Collection {
   base::Status WriteCheckpointFiles(CheckpointPlan& plan);
   base::Status CommitCheckpoint(CheckpointPlan& plan);
   std::string MetaPath() const { return dir_ + "/collection.meta"; }
+  void RebuildTextIndexes();  // from payload_indexes_
   // A write in the last second (under mu_): merges, sealing by pause and checkpoints wait.
   bool WritesStreaming() const {
     return std::chrono::steady_clock::now() - last_write_ < std::chrono::seconds(1);
@@ -315,6 +316,7 @@ class Collection {
   mutable std::shared_mutex mu_;
   CollectionConfig config_;
   std::map<std::string, PayloadIndexParams> payload_indexes_;
+  TextIndexes text_indexes_;  // the `text` ones, parsed (under mu_, like payload_indexes_)
   std::vector<std::unique_ptr<Segment>> segments_;
   std::unordered_map<PointId, Location, PointIdHash> index_;
   std::unique_ptr<Wal> wal_;

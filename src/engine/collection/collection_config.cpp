@@ -135,6 +135,7 @@ void EncodeConfig(const CollectionConfig& c, base::ByteWriter& w) {
   wal.Set("wal_retain_closed", Value(static_cast<int64_t>(c.wal_config.wal_retain_closed)));
   root.Set("wal_config", std::move(wal));
   if (c.quantization_config) root.Set("quantization_config", QuantToValue(*c.quantization_config));
+  if (c.metadata) root.Set("metadata", *c.metadata);
   EncodeValue(root, w);
 }
 
@@ -189,6 +190,7 @@ base::Result<CollectionConfig> DecodeConfig(base::ByteReader& r) {
     c.wal_config.wal_retain_closed = GetU(*w, "wal_retain_closed").value_or(1);
   }
   if (const Value* q = root.Find("quantization_config")) c.quantization_config = QuantFromValue(*q);
+  if (const Value* m = root.Find("metadata"); m && m->is_object()) c.metadata = *m;
   return c;
 }
 

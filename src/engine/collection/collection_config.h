@@ -11,6 +11,7 @@
 #include "base/byte_io.h"
 #include "base/status.h"
 #include "engine/types/distance.h"
+#include "engine/types/value.h"
 
 namespace quiver::engine {
 
@@ -81,14 +82,19 @@ struct CollectionConfig {
   OptimizersConfig optimizer_config;
   WalConfig wal_config;
   std::optional<QuantizationConfig> quantization_config;
+  // Arbitrary JSON object kept for the application (PATCH merges keys; null removes one).
+  std::optional<Value> metadata;
 };
 
 // Payload index definition (PUT /collections/{c}/index).
 struct PayloadIndexParams {
   std::string type;  // keyword, integer, float, bool, geo, text, datetime, uuid
-  // The parameter object exactly as given (kept for reporting), as an encoded Value; empty when the
-  // schema was given as a bare type name.
+  // The parameter object exactly as given (kept for reporting), as minified JSON text; empty when
+  // the schema was given as a bare type name.
   std::string params_encoded;
+  // The same object as a Value for the engine (null for a bare type name): e.g. a text index's
+  // tokenizer settings.
+  Value schema;
 };
 
 // Binary encoding for the meta file. Decode returns Corruption on malformed input.

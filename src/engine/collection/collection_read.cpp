@@ -221,7 +221,7 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
       if (seg.IsDeleted(i) || !present[i]) return;
       if (!exact_candidates) {
         Segment::View view(seg, i);
-        if (!engine::MatchesFilter(*req.filter, view)) return;
+        if (!engine::MatchesFilter(*req.filter, view, &text_indexes_)) return;
       }
       matches.push_back(i);
     };

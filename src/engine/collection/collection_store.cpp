@@ -40,6 +40,7 @@ base::Status Collection::WriteMeta(uint64_t checkpoint_op) {
     Value e{Object{}};
     e.Set("type", Value(p.type));
     e.Set("params", Value(p.params_encoded));
+    if (!p.schema.is_null()) e.Set("schema", p.schema);
     indexes.Set(field, std::move(e));
   }
   root.Set("payload_indexes", std::move(indexes));
@@ -122,9 +123,12 @@ base::Status Collection::Load() {
   config_ = std::move(config.value());
   if (const Value* idx = root.Find("payload_indexes"); idx && idx->is_object()) {
     for (const auto& [field, e] : idx->as_object()) {
-      payload_indexes_[field] = PayloadIndexParams{GetS(e, "type"), GetS(e, "params")};
+      PayloadIndexParams p{GetS(e, "type"), GetS(e, "params"), Value()};
+      if (const Value* schema = e.Find("schema")) p.schema = *schema;
+      payload_indexes_[field] = std::move(p);
     }
   }
+  RebuildTextIndexes();
   checkpoint_op_ = GetU(root, "checkpoint_op");
   next_segment_id_ = std::max<uint64_t>(GetU(root, "next_segment_id"), 1);
   generation_ = GetU(root, "generation");

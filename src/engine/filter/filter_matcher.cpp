@@ -20,6 +20,7 @@ namespace {
 struct Context {
   const Value* payload;
   const PointView* point;
+  const TextIndexes* text = nullptr;  // full-text indexes by key (top level only)
 };
 
 bool CheckFilter(const Filter& filter, const Context& ctx);
@@ -267,7 +268,48 @@ bool CheckFieldValue(const FieldCondition& fc, const Value& v) {
   return std::visit(MatchOne{v}, fc.cond);
 }
 
-bool CheckField(const FieldCondition& fc, const Value& payload) {
+// A text condition on a field with a full-text index: every string value of the key is one
+// document's text; text = all query tokens among the document's, text_any = any of them, phrase =
+// the query tokens adjacent and in order. A query without tokens matches nothing.
+bool CheckIndexedText(const MatchText& m, const TextIndexParams& params, const std::string& key,
+                      const Value& payload) {
+  const std::vector<std::string> query = TokenizeQuery(params, m.text);
+  if (query.empty()) return false;
+  std::vector<std::string> doc;
+  ForEachValue(payload, key, [&](const Value& v) {
+    auto add = [&](const Value& s) {
+      if (!s.is_string()) return;
+      for (auto& t : TokenizeDocument(params, s.as_string())) doc.push_back(std::move(t));
+    };
+    if (v.is_array()) {
+      for (const Value& e : v.as_array()) add(e);
+    } else {
+      add(v);
+    }
+    return true;
+  });
+  if (doc.empty()) return false;
+  auto has = [&](const std::string& t) {
+    return std::find(doc.begin(), doc.end(), t) != doc.end();
+  };
+  switch (m.kind) {
+    case MatchText::Kind::kText:
+      return std::all_of(query.begin(), query.end(), has);
+    case MatchText::Kind::kTextAny:
+      return std::any_of(query.begin(), query.end(), has);
+    case MatchText::Kind::kPhrase:
+      return std::search(doc.begin(), doc.end(), query.begin(), query.end()) != doc.end();
+  }
+  return false;
+}
+
+bool CheckField(const FieldCondition& fc, const Value& payload, const TextIndexes* text) {
+  if (text) {
+    if (const auto* m = std::get_if<MatchText>(&fc.cond)) {
+      auto idx = text->find(fc.key);
+      if (idx != text->end()) return CheckIndexedText(*m, *idx->second, fc.key, payload);
+    }
+  }
   bool any_value = false;
   bool matched = false;
   ForEachValue(payload, fc.key, [&](const Value& v) {
@@ -358,7 +400,7 @@ bool CheckNested(const NestedCondition& nested, const Context& ctx) {
 struct ConditionChecker {
   const Context& ctx;
 
-  bool operator()(const FieldCondition& fc) const { return CheckField(fc, *ctx.payload); }
+  bool operator()(const FieldCondition& fc) const { return CheckField(fc, *ctx.payload, ctx.text); }
   bool operator()(const IsEmptyCondition& c) const {
     bool all_empty = true;
     ForEachValue(*ctx.payload, c.key, [&](const Value& v) {
@@ -411,8 +453,8 @@ bool CheckFilter(const Filter& filter, const Context& ctx) {
 
 }  // namespace
 
-bool MatchesFilter(const Filter& filter, const PointView& point) {
-  return CheckFilter(filter, Context{&point.payload(), &point});
+bool MatchesFilter(const Filter& filter, const PointView& point, const TextIndexes* text_indexes) {
+  return CheckFilter(filter, Context{&point.payload(), &point, text_indexes});
 }
 
 }  // namespace quiver::engine

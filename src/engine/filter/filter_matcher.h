@@ -1,9 +1,14 @@
 // Evaluates a Filter against one point, with Qdrant's semantics on arrays and missing fields.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "engine/filter/filter.h"
+#include "engine/filter/text_tokenizer.h"
 #include "engine/payload/datetime.h"
 
 namespace quiver::engine {
@@ -26,6 +31,10 @@ class PointView {
 //   a missing key satisfies no field condition (so must_not on a missing key matches).
 // - is_empty: the key is missing, null, or an empty array; is_null: the value is null (or an
 //   array containing null is NOT null: only an explicit null value).
-bool MatchesFilter(const Filter& filter, const PointView& point);
+// - match text / text_any / phrase on a key listed in `text_indexes` (the collection's full-text
+//   indexes) compares tokens (text_tokenizer.h); on other keys it is a substring check.
+using TextIndexes = std::map<std::string, std::shared_ptr<const TextIndexParams>, std::less<>>;
+bool MatchesFilter(const Filter& filter, const PointView& point,
+                   const TextIndexes* text_indexes = nullptr);
 
 }  // namespace quiver::engine
