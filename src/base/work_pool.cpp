@@ -36,7 +36,13 @@ struct Job {
   }
 };
 
+std::atomic<int> g_busy{0};
+
 }  // namespace
+
+WorkPool::Busy::Busy() { g_busy.fetch_add(1, std::memory_order_relaxed); }
+WorkPool::Busy::~Busy() { g_busy.fetch_sub(1, std::memory_order_relaxed); }
+int WorkPool::Busy::Count() { return g_busy.load(std::memory_order_relaxed); }
 
 struct WorkPool::State {
   std::mutex mu;
@@ -92,7 +98,7 @@ void WorkPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
     explicit Caller(std::atomic<size_t>& c) : count(c), before(c.fetch_add(1)) {}
     ~Caller() { count.fetch_sub(1); }
   } caller(state_->callers);
-  if (n == 1 || caller.before >= state_->threads.size()) {
+  if (n == 1 || caller.before >= state_->threads.size() || Busy::Count() > 1) {
     for (size_t i = 0; i < n; ++i) fn(i);
     return;
   }

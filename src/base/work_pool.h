@@ -25,6 +25,18 @@ class WorkPool {
 
   size_t workers() const;
 
+  // Marks a thread busy with one unit of outside work while alive (the HTTP server wraps each
+  // request in one). With more than one under way the cores are taken, and ParallelFor runs on
+  // the caller alone: splitting then only adds hand-offs between threads.
+  class Busy {
+   public:
+    Busy();
+    ~Busy();
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+    static int Count();
+  };
+
  private:
   struct State;
   State* state_;

@@ -52,6 +52,18 @@ TEST(WorkPoolTest, ConcurrentCallersAllFinishWithBusyWorkers) {
   EXPECT_EQ(sum.load(), 6L * 200 * 15);
 }
 
+TEST(WorkPoolTest, OtherBusyWorkKeepsTheJobOnTheCaller) {
+  WorkPool pool(2);
+  WorkPool::Busy mine, other;  // e.g. this request and another one being served
+  std::set<std::thread::id> threads;
+  pool.ParallelFor(8, [&](size_t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // time for a worker to join in
+    threads.insert(std::this_thread::get_id());
+  });
+  ASSERT_EQ(threads.size(), 1u);
+  EXPECT_EQ(*threads.begin(), std::this_thread::get_id());
+}
+
 TEST(WorkPoolTest, NoWorkersRunsOnTheCaller) {
   WorkPool pool(0);
   std::set<std::thread::id> threads;

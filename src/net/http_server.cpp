@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "base/work_pool.h"
 #include "net/tls_context.h"
 
 namespace quiver::net {
@@ -303,6 +304,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Dispatch(HttpRequest&& req) {
     server_->RequestStarted();
     auto self = this->shared_from_this();
+    base::WorkPool::Busy busy;  // while the handler runs on this thread
     server_->handler_(std::move(req), [self](HttpResponse resp) {
       asio::post(self->stream_.get_executor(),
                  [self, resp = std::move(resp)]() mutable { self->Write(std::move(resp)); });
