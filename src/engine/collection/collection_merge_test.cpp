@@ -289,6 +289,26 @@ TEST_F(CollectionMergeTest, CheckpointsWaitUntilWritesPause) {
   EXPECT_EQ(reopened.value()->Count(std::nullopt).value(), 3000u);
 }
 
+// payload_schema counts points with a value per indexed field: sealed segments remember which
+// offsets have one, deletions and moved points still count right.
+TEST_F(CollectionMergeTest, PayloadSchemaCountsFollowDeletesAcrossSealedSegments) {
+  auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.value()->CreatePayloadIndex("n", {"integer", "", Value()}).ok());
+  ASSERT_TRUE(c.value()->CreatePayloadIndex("missing", {"keyword", "", Value()}).ok());
+  ASSERT_TRUE(c.value()->Update(Points(0, 3000, "x")).ok());  // several sealed segments
+  ASSERT_GT(c.value()->Info().segments_count, 2u);
+  EXPECT_EQ(c.value()->Info().payload_schema["n"].points, 3000u);
+  EXPECT_EQ(c.value()->Info().payload_schema["missing"].points, 0u);
+  DeletePointsOp del;
+  for (int i = 0; i < 3000; i += 3) del.selector.ids.push_back(PointId::Num(i));
+  ASSERT_TRUE(c.value()->Update(del).ok());
+  EXPECT_EQ(c.value()->Info().payload_schema["n"].points, 2000u);  // cached marks, fresh deletes
+  // Re-upserting a point of a sealed segment moves it; it is counted once.
+  ASSERT_TRUE(c.value()->Update(Points(1, 2, "y")).ok());
+  EXPECT_EQ(c.value()->Info().payload_schema["n"].points, 2000u);
+}
+
 TEST_F(CollectionMergeTest, ZeroOptimizationThreadsDisablesTheOptimizer) {
   config_.optimizer_config.max_optimization_threads = 0;
   auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);

@@ -438,12 +438,9 @@ CollectionInfo Collection::Info() const {
     fi.params = params;
     auto path = ParsePath(field);
     if (path.ok()) {
-      for (const auto& [id, loc] : index_) {
-        auto values = ValuesAt(loc.segment->PayloadAt(loc.offset), path.value());
-        bool any =
-            std::any_of(values.begin(), values.end(), [](const Value* v) { return !v->is_null(); });
-        fi.points += any ? 1 : 0;
-      }
+      // Per segment (cached for sealed ones): this used to read every payload on each info call,
+      // which took a core away from the optimizer while clients polled for `green`.
+      for (const auto& seg : segments_) fi.points += seg->CountWithValue(field, path.value());
     }
     info.payload_schema[field] = std::move(fi);
   }

@@ -59,6 +59,29 @@ void Segment::BuildFieldIndex(const std::string& key, const std::string& type) {
   }
 }
 
+uint64_t Segment::CountWithValue(const std::string& key, const std::vector<PathStep>& path) const {
+  auto has_value = [&](uint32_t i) {
+    auto values = ValuesAt(payloads_[i], path);
+    return std::any_of(values.begin(), values.end(), [](const Value* v) { return !v->is_null(); });
+  };
+  const uint32_t n = size();
+  uint64_t count = 0;
+  if (!sealed()) {
+    for (uint32_t i = 0; i < n; ++i) count += !deleted_[i] && has_value(i);
+    return count;
+  }
+  std::lock_guard lock(*has_value_mu_);
+  auto it = has_value_.find(key);
+  if (it == has_value_.end()) {
+    std::vector<uint8_t> marks(n);
+    for (uint32_t i = 0; i < n; ++i) marks[i] = has_value(i);
+    it = has_value_.emplace(key, std::move(marks)).first;
+  }
+  const std::vector<uint8_t>& marks = it->second;
+  for (uint32_t i = 0; i < n; ++i) count += marks[i] & (deleted_[i] == 0);
+  return count;
+}
+
 const FieldIndex* Segment::FieldIndexFor(std::string_view key) const {
   auto it = field_indexes_.find(key);
   return it == field_indexes_.end() ? nullptr : it->second.get();

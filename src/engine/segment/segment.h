@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -92,6 +93,10 @@ class Segment {
   // matches among non-deleted points (every condition answered exactly by an index); otherwise
   // callers re-check the whole filter on each candidate.
   std::optional<std::vector<uint32_t>> IndexedCandidates(const Filter& filter, bool* exact) const;
+  // Points not deleted whose payload has a non-null value at `path` (payload_schema's `points`).
+  // Sealed segments (whose payloads never change) remember per key which offsets have one, so a
+  // collection info call does not read every payload again.
+  uint64_t CountWithValue(const std::string& key, const std::vector<PathStep>& path) const;
   void MarkIndexPersisted() { index_dirty_ = false; }
   uint32_t deleted_count() const { return size() - live_; }
 
@@ -158,6 +163,8 @@ class Segment {
   bool index_dirty_ = false;
   uint64_t change_epoch_ = 0;
   std::map<std::string, std::unique_ptr<FieldIndex>, std::less<>> field_indexes_;
+  mutable std::unique_ptr<std::mutex> has_value_mu_ = std::make_unique<std::mutex>();
+  mutable std::map<std::string, std::vector<uint8_t>, std::less<>> has_value_;
 };
 
 }  // namespace quiver::engine
