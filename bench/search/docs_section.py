@@ -86,7 +86,8 @@ def write_docs(r, args, path):
          f"- Upload ({r['n']:,} points with payloads, 2 connections, batches of 500, `wait=true`,"
          f" indexing during the load): {r['upload_seconds']:.1f} s; last upsert to `green`:"
          f" {r['last_upsert_to_green_seconds']:.1f} s")
-        + f" ({r['segments']} segments, {r['indexed_vectors']:,} vectors in graphs).",
+        + f" ({r['segments']} segments, {r['indexed_vectors']:,} vectors in graphs); queries start"
+        f" {r.get('settle', 0):.0f} s after `green` (the last checkpoint writes the merged segments).",
     ]
     if "hnswlib" in r:
         lines.append(f"- hnswlib 0.6.2 (`-O3 -march=native`, 2 threads) build:"

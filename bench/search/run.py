@@ -258,6 +258,8 @@ def main():
                          " quantizations in turn and measure again ('' to skip)")
     ap.add_argument("--int8-oversampling", type=float, default=1.0)
     ap.add_argument("--binary-oversampling", type=float, default=3.0)
+    ap.add_argument("--settle", type=float, default=30.0,
+                    help="seconds to wait after green before measuring (the last checkpoint)")
     ap.add_argument("--loader", choices=["python", "ingest"], default="python",
                     help="python: batches of 500 with wait=true, indexing during the load; ingest:"
                          " quiver ingest --bulk (indexing deferred, then restored)")
@@ -308,6 +310,7 @@ def main():
                    {"field_name": field, "field_schema": schema})
         t0 = time.perf_counter()
         report["loader"] = a.loader
+        report["settle"] = a.settle
         if a.loader == "ingest":
             # The tool waits for green itself; the last upsert was when its load became durable.
             ing = load_with_ingest(a.binary, port, data, rows, "bench")
@@ -320,6 +323,9 @@ def main():
         while c.call("GET", "/collections/bench")["status"] != "green":
             time.sleep(0.5)
         report["last_upsert_to_green_seconds"] = time.perf_counter() - t_loaded
+        # Once green, the last checkpoint writes the merged segments and graphs (~2 GB at 1M) for
+        # a while; queries measured during it compete with that I/O. Let it finish first.
+        time.sleep(a.settle)
         report["server_rss_at_green_mb"] = server_mem_mb(server.pid)["rss_mb"]
         info = c.call("GET", "/collections/bench")
         report["indexed_vectors"] = info["indexed_vectors_count"]
