@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "engine/collection/collection.h"
 #include "engine/index/distance_kernels.h"
@@ -58,8 +60,14 @@ class CollectionQuantizationTest : public ::testing::Test {
     }
     return op;
   }
+  // Runs the optimizer until nothing is pending. The appendable segment is sealed (and indexed)
+  // only once writes have paused for a second, so this waits for that (up to 5 s).
   void RunOptimizer(Collection& c) {
-    for (int steps = 0; c.OptimizeStep(2) && steps < 1000; ++steps) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (int steps = 0; steps < 1000; ++steps) {
+      if (c.OptimizeStep(2)) continue;
+      if (!c.OptimizationPending() || std::chrono::steady_clock::now() > deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
   std::vector<float> Query(int q) {
