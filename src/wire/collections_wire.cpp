@@ -400,14 +400,15 @@ Result<CollectionConfig> ParseUpdateCollection(std::string_view body,
       if (!mo.ok()) return mo.status();
       engine::Value merged = c.metadata ? *c.metadata : engine::Value(engine::Object{});
       engine::Value update = ToValue(f);
-      for (auto& [key, value] : update.as_object()) {
-        if (value.is_null()) {
+      for (auto& entry : update.as_object()) {
+        const std::string& key = entry.first;
+        if (entry.second.is_null()) {
           auto& fields = merged.as_object();
           fields.erase(std::remove_if(fields.begin(), fields.end(),
-                                      [&](const auto& kv) { return kv.first == key; }),
+                                      [&key](const auto& kv) { return kv.first == key; }),
                        fields.end());
         } else {
-          merged.Set(key, std::move(value));
+          merged.Set(key, std::move(entry.second));
         }
       }
       c.metadata = std::move(merged);
