@@ -71,6 +71,8 @@ class HnswIndex {
   // Internal distance: lower is closer (negated dot for Cosine/Dot).
   float Dist(const float* a, const float* b) const;
   float DistTo(const float* q, uint32_t node) const { return Dist(q, data_ + size_t(node) * dim_); }
+  struct FloatDist;
+  struct FnDist;
   void Insert(uint32_t node, int level);
   // Draws levels for `nodes` and inserts them with params_.threads threads; false when cancelled.
   bool InsertAll(const std::vector<uint32_t>& nodes, uint64_t seed);
