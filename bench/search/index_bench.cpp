@@ -1,11 +1,15 @@
 // In-process comparison of one Quiver HNSW graph (engine/index, as a sealed segment holds it) with
 // hnswlib 0.6.2 on the same rows: build time with the same thread count, then recall@10 against
 // exact search and single-thread QPS per ef. With GRAPH_FILE, Quiver's graph is loaded from it when
-// it exists and saved to it otherwise (for search-only experiments). It isolates the graph from REST, segments and
-// filters, so that changes to the graph code can be measured on their own.
+// it exists and saved to it otherwise (for search-only experiments). With KEY=VALUE, searches are
+// filtered to the rows whose payload.jsonl line has that string value (e.g. category=c3): the
+// plain filtered walk, with seeds sampled from the matches, with the two-hop walk, and both.
+// mod=K filters to every K-th row instead (a filter unrelated to the clusters). It isolates the
+// graph from REST, segments and filters, so that changes to the graph code can be measured on their
+// own.
 //   cmake --build --preset release --target quiver_index_bench
 //   build/bench/search/quiver_index_bench DATA_DIR N THREADS ef1,ef2,... [quiver|hnswlib|both]
-//     [GRAPH_FILE]
+//     [GRAPH_FILE] [KEY=VALUE]
 // DATA_DIR holds base.npy and queries.npy from bench/common/datagen.py; the first N base rows are
 // indexed and the exact top 10 over them is computed here.
 #include <hnswlib/hnswlib.h>
@@ -15,9 +19,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -36,7 +42,8 @@ double Since(Clock::time_point t0) {
 
 std::vector<std::vector<uint32_t>> ExactTop10(const std::vector<float>& base, size_t n,
                                               const std::vector<float>& queries, size_t nq,
-                                              size_t dim, int threads) {
+                                              size_t dim, int threads,
+                                              const std::vector<uint8_t>* mask) {
   std::vector<std::vector<uint32_t>> gt(nq);
   std::atomic<size_t> next{0};
   auto worker = [&] {
@@ -44,8 +51,10 @@ std::vector<std::vector<uint32_t>> ExactTop10(const std::vector<float>& base, si
     for (size_t q = next++; q < nq; q = next++) {
       quiver::engine::ScoreMany(quiver::engine::Distance::kCosine, &queries[q * dim], base.data(),
                                 n, dim, scores.data());
-      std::vector<uint32_t> ids(n);
-      for (size_t i = 0; i < n; ++i) ids[i] = uint32_t(i);
+      std::vector<uint32_t> ids;
+      for (size_t i = 0; i < n; ++i) {
+        if (!mask || (*mask)[i]) ids.push_back(uint32_t(i));
+      }
       std::partial_sort(ids.begin(), ids.begin() + 10, ids.end(),
                         [&](uint32_t a, uint32_t b) { return scores[a] > scores[b]; });
       gt[q].assign(ids.begin(), ids.begin() + 10);
@@ -97,8 +106,26 @@ int main(int argc, char** argv) {
   size_t n, dim, nq, qd;
   auto base = LoadNpy<float>(dir + "/base.npy", &n, &dim, std::stoull(argv[2]));
   auto queries = LoadNpy<float>(dir + "/queries.npy", &nq, &qd);
+  const std::string filter = argc > 7 ? argv[7] : "";
+  std::vector<uint8_t> mask;
+  std::vector<uint32_t> matches;
+  if (!filter.empty()) {
+    const auto eq = filter.find('=');
+    const std::string needle =
+        "\"" + filter.substr(0, eq) + "\": \"" + filter.substr(eq + 1) + "\"";
+    std::ifstream payloads(dir + "/payload.jsonl");
+    std::string line;
+    const bool modulo = filter.substr(0, eq) == "mod";  // mod=K: every K-th row, no payload
+    for (size_t i = 0; i < n && (modulo || std::getline(payloads, line)); ++i) {
+      mask.push_back(modulo ? i % std::stoul(filter.substr(eq + 1)) == 0
+                            : line.find(needle) != std::string::npos);
+      if (mask.back()) matches.push_back(uint32_t(i));
+    }
+    mask.resize(n, 0);
+    std::cerr << filter << ": " << matches.size() << " of " << n << " rows\n";
+  }
   auto t0 = Clock::now();
-  auto gt = ExactTop10(base, n, queries, nq, dim, threads);
+  auto gt = ExactTop10(base, n, queries, nq, dim, threads, mask.empty() ? nullptr : &mask);
   std::cerr << "exact top 10 of " << nq << " queries over " << n << " rows: " << Since(t0)
             << " s\n";
 
@@ -120,17 +147,39 @@ int main(int argc, char** argv) {
       t0 = Clock::now();
       index = quiver::engine::HnswIndex::Build(base.data(), nullptr, uint32_t(n), uint32_t(dim),
                                                quiver::engine::Distance::kCosine, params);
-      std::cout << "{\"peer\":\"quiver\",\"n\":" << n << ",\"build_seconds\":" << Since(t0)
-                << "}" << std::endl;
+      std::cout << "{\"peer\":\"quiver\",\"n\":" << n << ",\"build_seconds\":" << Since(t0) << "}"
+                << std::endl;
       if (!graph_file.empty()) std::ofstream(graph_file, std::ios::binary) << index->Serialize();
     }
-    RunQueries("quiver", efs, nq, gt, [&](size_t q, size_t ef) {
-      std::vector<uint32_t> ids;
-      for (const auto& [score, id] : index->Search(&queries[q * dim], 10, ef, nullptr)) {
-        ids.push_back(id);
-      }
-      return ids;
-    });
+    if (filter.empty()) {
+      RunQueries("quiver", efs, nq, gt, [&](size_t q, size_t ef) {
+        std::vector<uint32_t> ids;
+        for (const auto& [score, id] : index->Search(&queries[q * dim], 10, ef, nullptr)) {
+          ids.push_back(id);
+        }
+        return ids;
+      });
+      return 0;
+    }
+    std::function<bool(uint32_t)> accept = [&](uint32_t i) { return mask[i] != 0; };
+    std::vector<uint32_t> seeds;
+    const size_t sample = std::min<size_t>(512, matches.size());  // as Collection::SearchSegment
+    for (size_t j = 0; j < sample; ++j) seeds.push_back(matches[j * matches.size() / sample]);
+    for (int variant = 0; variant < 4; ++variant) {
+      const bool with_seeds = variant & 1, two_hop = variant & 2;
+      const std::string name =
+          std::string("quiver-filter") + (with_seeds ? "-seeds" : "") + (two_hop ? "-twohop" : "");
+      RunQueries(name.c_str(), efs, nq, gt, [&](size_t q, size_t ef) {
+        std::vector<uint32_t> ids;
+        for (const auto& [score, id] : index->Search(
+                 &queries[q * dim], 10, ef, &accept,
+                 with_seeds ? std::span<const uint32_t>(seeds) : std::span<const uint32_t>(),
+                 two_hop)) {
+          ids.push_back(id);
+        }
+        return ids;
+      });
+    }
   }
   if (which != "quiver") {
     hnswlib::InnerProductSpace space(dim);

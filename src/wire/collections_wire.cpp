@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "wire/index_params_wire.h"
 #include "wire/json_in.h"
 #include "wire/json_out.h"
 #include "wire/limits.h"
@@ -517,6 +518,11 @@ Result<CreateIndexRequest> ParseCreateIndex(std::string_view body) {
         "`field_schema`");
   }
   req.params.type = type.value();
+  if (!ValidIndexParams(so.value(), req.params.type)) {
+    return Status::Format(
+        "data did not match any variant of untagged enum PayloadFieldSchema at "
+        "`field_schema`");
+  }
   req.params.params_encoded = simdjson::minify(schema);
   req.params.schema = ToValue(schema);
   return req;

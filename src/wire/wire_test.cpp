@@ -37,6 +37,32 @@ TEST(WireTest, CreateCollectionErrors) {
       base::StatusCode::kFormat);
 }
 
+TEST(WireTest, CreateIndexChecksTextParams) {
+  auto good = ParseCreateIndex(
+      R"({"field_name":"t","field_schema":{"type":"text","tokenizer":"prefix","min_token_len":2,
+          "max_token_len":10,"lowercase":true,"stopwords":{"languages":["english"],"custom":["x"]},
+          "stemmer":{"type":"snowball","language":"english"},"on_disk":null}})");
+  ASSERT_TRUE(good.ok()) << good.status().message();
+  EXPECT_EQ(good.value().params.type, "text");
+  EXPECT_TRUE(ParseCreateIndex(R"({"field_name":"t","field_schema":{"type":"text",
+      "stopwords":"english","stemmer":{"type":"none"}}})")
+                  .ok());
+  for (const char* bad : {
+           R"({"field_name":"t","field_schema":{"type":"text","tokenizer":"ngram"}})",
+           R"({"field_name":"t","field_schema":{"type":"text","min_token_len":-1}})",
+           R"({"field_name":"t","field_schema":{"type":"text","max_token_len":"5"}})",
+           R"({"field_name":"t","field_schema":{"type":"text","lowercase":"yes"}})",
+           R"({"field_name":"t","field_schema":{"type":"text","stopwords":"klingon"}})",
+           R"({"field_name":"t","field_schema":{"type":"text","stopwords":{"custom":[1]}}})",
+           R"({"field_name":"t","field_schema":{"type":"text","stemmer":{"type":"snowball"}}})",
+           R"({"field_name":"k","field_schema":{"type":"keyword","is_tenant":1}})",
+           R"({"field_name":"k","field_schema":{"type":"integer","memory":"hot"}})",
+       }) {
+    auto r = ParseCreateIndex(bad);
+    EXPECT_EQ(r.status().code(), base::StatusCode::kFormat) << bad;
+  }
+}
+
 TEST(WireTest, UpsertListAndBatchForms) {
   auto list = ParseUpsert(R"({"points":[{"id":1,"vector":[1,2],"payload":{"a":1}},
                                         {"id":"550e8400-e29b-41d4-a716-446655440000","vector":{"v":[3]}}]})");

@@ -110,6 +110,20 @@ def test_unknown_schema_type_rejected(api, coll):
     assert body["status"]["error"].startswith("Format error in JSON body"), body
 
 
+@pytest.mark.parametrize("params", [
+    {"type": "text", "tokenizer": "ngram"},
+    {"type": "text", "min_token_len": -1},
+    {"type": "text", "stopwords": "klingon"},
+    {"type": "text", "stemmer": {"type": "snowball", "language": "latin"}},
+    {"type": "keyword", "is_tenant": "yes"},
+])
+def test_bad_index_params_rejected(api, coll, params):
+    status, body = api.put("/collections/%s/index" % coll, json={"field_name": "bad_p", "field_schema": params})
+    assert status == 400, body
+    assert body["status"]["error"].startswith("Format error in JSON body"), body
+    assert "bad_p" not in api.ok("GET", "/collections/%s" % coll)["payload_schema"]
+
+
 def test_filtering_uses_same_semantics_with_index(api):
     """The same filters before and after indexing must select the same points."""
     coll = make_dataset(api, "pidx_sem")

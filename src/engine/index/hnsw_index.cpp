@@ -104,22 +104,33 @@ std::vector<HnswIndex::Cand> HnswIndex::SearchLayer(
 }
 
 template <class DistFn>
-std::vector<HnswIndex::Cand> HnswIndex::SearchLayerWith(
-    const DistFn& dist, uint32_t entry, size_t ef, int level,
-    const std::function<bool(uint32_t)>* accept) const {
+std::vector<HnswIndex::Cand> HnswIndex::SearchLayerWith(const DistFn& dist, uint32_t entry,
+                                                        size_t ef, int level,
+                                                        const std::function<bool(uint32_t)>* accept,
+                                                        std::span<const uint32_t> seeds,
+                                                        bool two_hop) const {
+  two_hop = two_hop && accept && !locks_;
   Visited& visited = tls_visited;
   visited.Reset(n_);
   // candidates: closest first; results: farthest first.
   std::priority_queue<Cand, std::vector<Cand>, std::greater<>> candidates;
   std::priority_queue<Cand> results;
-  float d = dist(entry);
-  visited.TestAndSet(entry);
-  candidates.push({d, entry});
-  if (!accept || (*accept)(entry)) results.push({d, entry});
-  float bound = results.empty() ? INFINITY : d;
+  auto start = [&](uint32_t node) {
+    if (node >= n_ || levels_[node] < level || visited.TestAndSet(node)) return;
+    const float d = dist(node);
+    candidates.push({d, node});
+    if (!accept || (*accept)(node)) {
+      results.push({d, node});
+      if (results.size() > ef) results.pop();
+    }
+  };
+  start(entry);
+  for (uint32_t s : seeds) start(s);
+  float bound = results.empty() ? INFINITY : results.top().dist;
   const size_t max_links = MaxLinks(level);
   std::vector<uint32_t> copy(max_links + 1);
-  std::vector<uint32_t> fresh(max_links);
+  const size_t cap = max_links;  // 2x and 4x were tried: no change in recall
+  std::vector<uint32_t> fresh(cap);
   while (!candidates.empty()) {
     Cand c = candidates.top();
     if (c.dist > bound && results.size() >= ef) break;
@@ -139,8 +150,27 @@ std::vector<HnswIndex::Cand> HnswIndex::SearchLayerWith(
     // of one row overlap the arithmetic on the previous ones.
     const uint32_t count = std::min<uint32_t>(links[0], uint32_t(max_links));
     size_t todo = 0;
-    for (uint32_t i = 1; i <= count; ++i) {
-      if (!visited.TestAndSet(links[i])) fresh[todo++] = links[i];
+    if (two_hop) {
+      // Only matches are scored and walked; a neighbour the filter rejects lends its own
+      // neighbours that match instead (up to max_links new nodes per expansion, as ACORN-1).
+      for (uint32_t i = 1; i <= count && todo < cap; ++i) {
+        const uint32_t nb = links[i];
+        if (visited.TestAndSet(nb)) continue;
+        if ((*accept)(nb)) {
+          fresh[todo++] = nb;
+          continue;
+        }
+        const uint32_t* hop = Links(nb, level);
+        const uint32_t hop_count = std::min<uint32_t>(hop[0], uint32_t(max_links));
+        for (uint32_t j = 1; j <= hop_count && todo < cap; ++j) {
+          const uint32_t nb2 = hop[j];
+          if ((*accept)(nb2) && !visited.TestAndSet(nb2)) fresh[todo++] = nb2;
+        }
+      }
+    } else {
+      for (uint32_t i = 1; i <= count; ++i) {
+        if (!visited.TestAndSet(links[i])) fresh[todo++] = links[i];
+      }
     }
     for (size_t i = 0; i < todo; ++i) dist.Prefetch(fresh[i]);
     for (size_t i = 0; i < todo; ++i) {
@@ -363,11 +393,28 @@ uint32_t HnswIndex::GreedyDescend(const DistFn& dist) const {
 }
 
 std::vector<std::pair<float, uint32_t>> HnswIndex::Search(
-    const float* query, size_t k, size_t ef, const std::function<bool(uint32_t)>* accept) const {
+    const float* query, size_t k, size_t ef, const std::function<bool(uint32_t)>* accept,
+    std::span<const uint32_t> seeds, bool two_hop) const {
   std::vector<std::pair<float, uint32_t>> out;
   if (max_level_ < 0 || k == 0) return out;
   FloatDist dist{this, query};
-  std::vector<Cand> found = SearchLayerWith(dist, GreedyDescend(dist), std::max(ef, k), 0, accept);
+  // Only the closest few seeds start the walk: expanding every sampled one would cost more than
+  // the search it shortens.
+  constexpr size_t kMaxSeeds = 16;
+  std::vector<uint32_t> closest;
+  if (seeds.size() > kMaxSeeds) {
+    std::vector<Cand> scored;
+    scored.reserve(seeds.size());
+    for (uint32_t s : seeds) {
+      if (s < n_ && levels_[s] >= 0) scored.push_back({dist(s), s});
+    }
+    const size_t keep = std::min(kMaxSeeds, scored.size());
+    std::partial_sort(scored.begin(), scored.begin() + keep, scored.end());
+    for (size_t i = 0; i < keep; ++i) closest.push_back(scored[i].id);
+    seeds = closest;
+  }
+  std::vector<Cand> found =
+      SearchLayerWith(dist, GreedyDescend(dist), std::max(ef, k), 0, accept, seeds, two_hop);
   for (size_t i = 0; i < found.size() && out.size() < k; ++i) {
     float d = found[i].dist;
     float score = d;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,8 +47,16 @@ class HnswIndex {
   // Up to k (score, offset) pairs, best first by Qdrant's score semantics. Only offsets for which
   // `accept` returns true are returned (null: all); the graph is still traversed through others.
   // `ef` is the beam width (raised to k when smaller).
+  // `seeds` are extra starting points on level 0 next to the greedy descent's (e.g. a sample of
+  // the offsets a filter accepts: with a filter that excludes the query's own neighbourhood, the
+  // walk then starts where matches are instead of crossing the graph to find them).
+  // With `two_hop` (and `accept`), only accepted nodes are scored and walked: a rejected
+  // neighbour contributes its own accepted neighbours instead (ACORN-1). For restrictive filters:
+  // the plain walk scores every rejected node closer than the matches it looks for.
   std::vector<std::pair<float, uint32_t>> Search(const float* query, size_t k, size_t ef,
-                                                 const std::function<bool(uint32_t)>* accept) const;
+                                                 const std::function<bool(uint32_t)>* accept,
+                                                 std::span<const uint32_t> seeds = {},
+                                                 bool two_hop = false) const;
 
   // Search with another distance (e.g. over quantized codes): `dist(node)` is an internal
   // distance, lower is closer. Returns up to k (distance, offset) pairs, closest first.
@@ -86,7 +95,9 @@ class HnswIndex {
                                 const std::function<bool(uint32_t)>* accept) const;
   template <class DistFn>
   std::vector<Cand> SearchLayerWith(const DistFn& dist, uint32_t entry, size_t ef, int level,
-                                    const std::function<bool(uint32_t)>* accept) const;
+                                    const std::function<bool(uint32_t)>* accept,
+                                    std::span<const uint32_t> seeds = {},
+                                    bool two_hop = false) const;
   template <class DistFn>
   uint32_t GreedyDescend(const DistFn& dist) const;
   void SelectNeighbors(std::vector<Cand>& cands, size_t m) const;
