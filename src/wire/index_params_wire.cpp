@@ -21,15 +21,15 @@ bool InSet(Json v, const std::set<std::string_view>& allowed) {
 const std::set<std::string_view> kTokenizers = {"prefix", "whitespace", "word", "multilingual"};
 const std::set<std::string_view> kMemory = {"cold", "cached", "pinned"};
 const std::set<std::string_view> kLanguages = {
-    "arabic",  "azerbaijani", "basque",    "bengali",    "catalan",  "chinese",  "danish",
-    "dutch",   "english",     "finnish",   "french",     "german",   "greek",    "hebrew",
-    "hinglish", "hungarian",  "indonesian", "italian",   "japanese", "kazakh",   "nepali",
-    "norwegian", "portuguese", "romanian", "russian",    "slovene",  "spanish",  "swedish",
-    "tajik",   "turkish"};
+    "arabic",   "azerbaijani", "basque",   "bengali",   "catalan",    "chinese",
+    "danish",   "dutch",       "english",  "finnish",   "french",     "german",
+    "greek",    "hebrew",      "hinglish", "hungarian", "indonesian", "italian",
+    "japanese", "kazakh",      "nepali",   "norwegian", "portuguese", "romanian",
+    "russian",  "slovene",     "spanish",  "swedish",   "tajik",      "turkish"};
 const std::set<std::string_view> kSnowballLanguages = {
-    "arabic",  "armenian", "danish",   "dutch",      "english",  "finnish", "french",
-    "german",  "greek",    "hungarian", "italian",   "norwegian", "portuguese", "romanian",
-    "russian", "spanish",  "swedish",  "tamil",      "turkish"};
+    "arabic",  "armenian", "danish",    "dutch",   "english",   "finnish",    "french",
+    "german",  "greek",    "hungarian", "italian", "norwegian", "portuguese", "romanian",
+    "russian", "spanish",  "swedish",   "tamil",   "turkish"};
 
 // StopwordsInterface: a language name, or {"languages": [...], "custom": [...]}.
 bool ValidStopwords(Json v) {
@@ -65,8 +65,8 @@ bool ValidStemmer(Json v) {
 
 bool ValidIndexParams(JsonObject params, std::string_view type) {
   static const std::set<std::string_view> kBools = {
-      "is_tenant", "on_disk", "enable_hnsw", "prefix", "lookup", "range", "is_principal",
-      "lowercase", "ascii_folding", "phrase_matching"};
+      "is_tenant", "on_disk",      "enable_hnsw", "prefix",        "lookup",
+      "range",     "is_principal", "lowercase",   "ascii_folding", "phrase_matching"};
   for (auto field : params) {
     std::string_view key = field.key;
     Json v = field.value;

@@ -205,7 +205,8 @@ class Collection {
   // Running, queued, recently completed (up to `completed_limit`) optimizations and idle segments.
   OptimizationsReport Optimizations(size_t completed_limit) const;
   // The segment count the merge optimizer aims at (default_segment_number; 0 = by CPU count) and
-  // the largest segment it builds (max_segment_size KB; unset = 256 MB per CPU), as Qdrant.
+  // the largest segment it builds (max_segment_size KB; unset = 256 MB per CPU as Qdrant, but at
+  // least 1 GB).
   size_t TargetSegmentCount() const;
   uint64_t MaxSegmentKb() const;
   // Tests: called by OptimizeStep after the build, before the swap (no lock held).

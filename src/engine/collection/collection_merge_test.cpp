@@ -327,7 +327,28 @@ TEST_F(CollectionMergeTest, AutoTargetFollowsQdrant) {
   ASSERT_TRUE(c.ok());
   size_t cpus = std::max(1u, std::thread::hardware_concurrency());
   EXPECT_EQ(c.value()->TargetSegmentCount(), std::clamp<size_t>(cpus, 2, 8));
-  EXPECT_EQ(c.value()->MaxSegmentKb(), cpus * 256000);
+  EXPECT_EQ(c.value()->MaxSegmentKb(), std::max<uint64_t>(cpus * 256000, 1000000));
+}
+
+// Merges toward the target make segments of about equal size, so that one query's segments split
+// evenly over the cores: 12 sealed segments of 512 points become two of 3,072, not 5,632 + 512.
+TEST_F(CollectionMergeTest, MergedSegmentsComeOutEven) {
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  Collection& c = *created.value();
+  ASSERT_TRUE(c.Update(Points(0, 12 * 512, "x")).ok());
+  RunOptimizer(c);  // the last segment is sealed once writes pause, and each is indexed
+  ASSERT_EQ(c.Info().segments_count, 12u);
+  CollectionConfig updated = c.config();
+  updated.optimizer_config.default_segment_number = 2;
+  updated.optimizer_config.max_segment_size.reset();
+  ASSERT_TRUE(c.UpdateConfig(updated).ok());
+  RunOptimizer(c);
+  EXPECT_FALSE(c.OptimizationPending());
+  auto report = c.Optimizations(16);
+  ASSERT_EQ(report.idle_segments.size(), 2u);
+  for (const auto& seg : report.idle_segments) EXPECT_EQ(seg.points_count, 6u * 512) << seg.uuid;
+  EXPECT_EQ(c.Count(std::nullopt).value(), 12u * 512);
 }
 
 }  // namespace

@@ -19,6 +19,10 @@ namespace {
 
 constexpr size_t kKeepCompleted = 16;
 constexpr uint64_t kMaxSegmentKbPerCpu = 256000;  // Qdrant's DEFAULT_MAX_SEGMENT_PER_CPU_KB
+// ... but at least 1 GB: with 256 MB per CPU, a 1M x 384 collection on 2 cores had 4 segments,
+// so that every query walked 4 graphs on 2 cores; with one ~750 MB segment per core it walks 2,
+// one per core (bench/search: one-client QPS at recall 0.95 ...).
+constexpr uint64_t kMinAutoMaxSegmentKb = 1000000;
 
 size_t Cpus() { return std::max(1u, std::thread::hardware_concurrency()); }
 
@@ -38,7 +42,7 @@ size_t Collection::TargetSegmentCount() const {
 
 uint64_t Collection::MaxSegmentKb() const {
   if (const auto& kb = config_.optimizer_config.max_segment_size) return std::max<uint64_t>(*kb, 1);
-  return Cpus() * kMaxSegmentKbPerCpu;
+  return std::max(Cpus() * kMaxSegmentKbPerCpu, kMinAutoMaxSegmentKb);
 }
 
 bool Collection::OptimizationsDisabled() const {
@@ -114,25 +118,38 @@ bool Collection::NeedsVacuum(const Segment& s) const {
 
 // Qdrant's merge optimizer: when there are more segments than the target, merge the smallest
 // sealed ones into one, never past max_segment_size. We take as many small ones as bring the
-// count down to the target (at least two), so a burst of small segments is merged once.
+// count down to the target (at least two), so a burst of small segments is merged once, but no
+// more than make a segment of the collection's size / sealed target (+1/8): merged segments come
+// out about equal, and the segments of one query split evenly over the cores (one 940k and one 60k
+// segment would leave one core idle). When that bound leaves fewer than two to merge, only
+// max_segment_size bounds the merge.
 std::vector<Segment*> Collection::PlanMerge() const {
   const size_t target = TargetSegmentCount();
   if (segments_.size() <= target) return {};
   std::vector<Segment*> sealed;
+  uint64_t collection_kb = 0;
   for (const auto& s : segments_) {
+    collection_kb += LiveKb(*s);
     if (s->sealed()) sealed.push_back(s.get());
   }
   std::stable_sort(sealed.begin(), sealed.end(),
                    [](const Segment* a, const Segment* b) { return LiveKb(*a) < LiveKb(*b); });
   const size_t want = segments_.size() - target + 1;
-  const uint64_t max_kb = MaxSegmentKb();
-  std::vector<Segment*> pick;
-  uint64_t total = 0;
-  for (Segment* s : sealed) {
-    if (pick.size() >= want || total + LiveKb(*s) > max_kb) break;
-    total += LiveKb(*s);
-    pick.push_back(s);
-  }
+  auto pick_up_to = [&](uint64_t max_kb) {
+    std::vector<Segment*> pick;
+    uint64_t total = 0;
+    for (Segment* s : sealed) {
+      if (pick.size() >= want || total + LiveKb(*s) > max_kb) break;
+      total += LiveKb(*s);
+      pick.push_back(s);
+    }
+    return pick;
+  };
+  // An appendable segment counts toward the target, so the sealed ones share one place less.
+  const bool appendable = !segments_.back()->sealed();
+  const uint64_t even_kb = collection_kb / std::max<size_t>(1, target - (appendable ? 1 : 0)) + 1;
+  std::vector<Segment*> pick = pick_up_to(std::min(MaxSegmentKb(), even_kb + even_kb / 8));
+  if (pick.size() < 2) pick = pick_up_to(MaxSegmentKb());
   if (pick.size() < 2) return {};
   return pick;
 }
