@@ -31,15 +31,7 @@ int main(int argc, char** argv) {
   hnswlib::InnerProductSpace space(dim);
   hnswlib::HierarchicalNSW<float> index(&space, n, m, efc, 42);
   auto t0 = std::chrono::steady_clock::now();
-  index.addPoint(base.data(), 0);
-  std::atomic<size_t> next{1};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (size_t i = next++; i < n; i = next++) index.addPoint(base.data() + i * dim, i);
-    });
-  }
-  for (auto& t : pool) t.join();
+  AddAllParallel(index, base.data(), n, dim, threads);
   double build = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::ostringstream out;
   out << "{\"peer\":\"hnswlib-0.6.2\",\"n\":" << n << ",\"build_seconds\":" << build

@@ -185,15 +185,7 @@ int main(int argc, char** argv) {
     hnswlib::InnerProductSpace space(dim);
     hnswlib::HierarchicalNSW<float> index(&space, n, 16, 100, 42);
     t0 = Clock::now();
-    index.addPoint(base.data(), 0);
-    std::atomic<size_t> next{1};
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-      pool.emplace_back([&] {
-        for (size_t i = next++; i < n; i = next++) index.addPoint(base.data() + i * dim, i);
-      });
-    }
-    for (auto& t : pool) t.join();
+    AddAllParallel(index, base.data(), n, dim, threads);
     std::cout << "{\"peer\":\"hnswlib-0.6.2\",\"n\":" << n << ",\"build_seconds\":" << Since(t0)
               << "}" << std::endl;
     RunQueries("hnswlib-0.6.2", efs, nq, gt, [&](size_t q, size_t ef) {

@@ -27,45 +27,9 @@
 #include <thread>
 #include <vector>
 
+#include "npy.h"
+
 namespace {
-
-struct Npy {
-  std::vector<size_t> shape;
-  std::string descr;
-  std::vector<char> data;
-};
-
-// Reads a C-ordered .npy file (version 1 or 2 header).
-Npy LoadNpy(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  char magic[8];
-  f.read(magic, 8);
-  if (std::memcmp(magic, "\x93NUMPY", 6) != 0) throw std::runtime_error("not npy: " + path);
-  uint32_t hlen = 0;
-  if (magic[6] == 1) {
-    uint16_t h;
-    f.read(reinterpret_cast<char*>(&h), 2);
-    hlen = h;
-  } else {
-    f.read(reinterpret_cast<char*>(&hlen), 4);
-  }
-  std::string header(hlen, '\0');
-  f.read(header.data(), hlen);
-  Npy out;
-  auto d = header.find("'descr': '");
-  out.descr = header.substr(d + 10, header.find('\'', d + 10) - d - 10);
-  auto s = header.find("'shape': (");
-  std::string shape = header.substr(s + 10, header.find(')', s) - s - 10);
-  std::stringstream ss(shape);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.find_first_of("0123456789") != std::string::npos)
-      out.shape.push_back(std::stoull(item));
-  }
-  out.data.assign(std::istreambuf_iterator<char>(f), {});
-  return out;
-}
 
 int Connect(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -134,17 +98,17 @@ int main(int argc, char** argv) {
   }
   const int port = std::atoi(argv[1]);
   const std::string collection = argv[2];
-  Npy q = LoadNpy(argv[3]);
-  Npy gt = LoadNpy(argv[4]);
+  size_t n, dim, gt_rows, gt_cols;
+  const std::vector<float> q = LoadNpy<float>(argv[3], &n, &dim);
+  const std::vector<long long> gt = LoadNpy<long long>(argv[4], &gt_rows, &gt_cols);
   const int threads = std::atoi(argv[5]);
   const int ef = std::atoi(argv[6]);
   const std::string filter = argc > 7 ? argv[7] : "";
-  if (q.descr != "<f4" || gt.descr != "<i8") throw std::runtime_error("want <f4 queries, <i8 gt");
-  size_t n = q.shape[0];
+  if (gt_rows < n) throw std::runtime_error("fewer ground-truth rows than queries");
   if (argc > 8 && std::atoi(argv[8]) > 0) n = std::min<size_t>(n, std::atoi(argv[8]));
-  const size_t dim = q.shape[1], gt_cols = gt.shape[1], k = 10;
-  const float* qv = reinterpret_cast<const float*>(q.data.data());
-  const long long* gv = reinterpret_cast<const long long*>(gt.data.data());
+  const size_t k = 10;
+  const float* qv = q.data();
+  const long long* gv = gt.data();
 
   std::vector<std::string> requests(n);
   for (size_t i = 0; i < n; ++i) {
