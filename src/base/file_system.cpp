@@ -102,10 +102,16 @@ class PosixFileSystem : public FileSystem {
   }
 
   Status WriteFileAtomic(const std::string& path, std::string_view data) override {
+    return WriteFileAtomicParts(path, {data});
+  }
+
+  Status WriteFileAtomicParts(const std::string& path,
+                              const std::vector<std::string_view>& parts) override {
     std::string tmp = path + ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return ErrnoStatus("open " + tmp, errno);
-    Status st = WriteAll(fd, data, tmp);
+    Status st = Status::Ok();
+    for (size_t i = 0; i < parts.size() && st.ok(); ++i) st = WriteAll(fd, parts[i], tmp);
     if (st.ok() && ::fsync(fd) != 0) st = ErrnoStatus("fsync " + tmp, errno);
     ::close(fd);
     if (!st.ok()) {
@@ -183,6 +189,13 @@ class PosixFileSystem : public FileSystem {
 };
 
 }  // namespace
+
+Status FileSystem::WriteFileAtomicParts(const std::string& path,
+                                        const std::vector<std::string_view>& parts) {
+  std::string joined;
+  for (std::string_view p : parts) joined.append(p);
+  return WriteFileAtomic(path, joined);
+}
 
 FileSystem* FileSystem::Default() {
   static PosixFileSystem fs;

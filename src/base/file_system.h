@@ -40,6 +40,10 @@ class FileSystem {
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
   // Writes `data` to `path` atomically: temp file, fsync, rename, fsync of the directory.
   virtual Status WriteFileAtomic(const std::string& path, std::string_view data) = 0;
+  // The same for a file made of several parts written in order (a header and a large column
+  // without copying them into one buffer). The default joins them and calls WriteFileAtomic.
+  virtual Status WriteFileAtomicParts(const std::string& path,
+                                      const std::vector<std::string_view>& parts);
   virtual Status CreateDirs(const std::string& path) = 0;
   virtual Status SyncDir(const std::string& path) = 0;
   virtual Status Rename(const std::string& from, const std::string& to) = 0;

@@ -2,8 +2,10 @@
 exact search on clustered data, the search params quantization.ignore / rescore / oversampling are
 accepted and do what they say, bad values are refused, and PATCH adding quantization re-quantizes
 through the optimizer (and survives a restart)."""
+import os
 import random
 
+import requests
 from harness import Api
 from helpers import create_collection, upsert, wait_until
 
@@ -24,9 +26,14 @@ def clustered(n, seed, centres=300, dim=DIM):
     return out
 
 
-def fill(api, name, dim=DIM, **extra):
+def fill(api, name, dim=DIM, on_disk=None, **extra):
     create_collection(api, name, size=dim, distance="Cosine",
                       optimizers_config={"indexing_threshold": 10}, **extra)
+    if on_disk is not None:  # create_collection takes only size and distance for the vectors
+        api.ok("DELETE", "/collections/%s" % name)
+        api.ok("PUT", "/collections/%s" % name,
+               dict(vectors={"size": dim, "distance": "Cosine", "on_disk": on_disk},
+                    optimizers_config={"indexing_threshold": 10}, **extra))
     vectors = clustered(3000, 1, dim=dim)
     for start in range(0, 3000, 500):
         upsert(api, name, [{"id": i, "vector": vectors[i]} for i in range(start, start + 500)])
@@ -109,3 +116,41 @@ def test_binary_quantization_with_oversampling(make_server):
     assert approx > 0  # binary scores: the binary path was used
     recall, approx = compare(api, "b", queries, {"quantization": {"oversampling": 4.0}})
     assert approx == 0 and recall >= 0.9 and recall > raw
+
+
+def vector_files(server):
+    found = []
+    for root, _, files in os.walk(os.path.join(server.data_dir, "storage")):
+        found += [os.path.join(root, f) for f in files if f.endswith(".vec")]
+    return found
+
+
+def test_on_disk_vectors_with_int8_in_ram(make_server):
+    """vectors.on_disk: sealed segments keep their originals in mapped vector files while the int8
+    copy stays in RAM; searches rescore from the files, through kill -9, a restart and a snapshot."""
+    s = make_server()
+    api = Api(s)
+    fill(api, "d", on_disk=True, quantization_config=SCALAR)
+    assert api.ok("GET", "/collections/d")["config"]["params"]["vectors"]["on_disk"] is True
+    api.ok("POST", "/collections/d/snapshots")  # a checkpoint: the data files name the vector files
+    assert len(vector_files(s)) >= 1
+    queries = clustered(20, 11)
+    recall, approx = compare(api, "d", queries, {})
+    assert recall >= 0.95 and approx == 0, (recall, approx)
+    point = api.ok("POST", "/collections/d/points", {"ids": [17], "with_vector": True})[0]
+    assert len(point["vector"]) == DIM
+
+    s.kill9()
+    s.restart_after_kill9()
+    assert api.ok("GET", "/collections/d")["points_count"] == 3000
+    assert compare(api, "d", queries, {}) == (recall, approx)
+    assert api.ok("POST", "/collections/d/points", {"ids": [17], "with_vector": True})[0] == point
+
+    desc = api.ok("POST", "/collections/d/snapshots")
+    resp = requests.get("%s/collections/d/snapshots/%s" % (s.base_url, desc["name"]), timeout=60)
+    assert resp.status_code == 200
+    resp = requests.post("%s/collections/copy/snapshots/upload" % s.base_url,
+                         files={"snapshot": ("d.snapshot", resp.content)}, timeout=60)
+    assert resp.status_code == 200, resp.text
+    assert compare(api, "copy", queries, {}) == (recall, approx)
+    assert api.ok("POST", "/collections/copy/points", {"ids": [17], "with_vector": True})[0] == point

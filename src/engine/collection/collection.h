@@ -261,6 +261,9 @@ class Collection {
   bool NeedsIndex(const Segment& s) const;
   bool AppendableReadyToSeal() const;
   bool NeedsVacuum(const Segment& s) const;
+  // Whether a sealed segment keeps vector `name` on disk (mapped): the vector's `on_disk`, or
+  // its vectors passing optimizers_config.memmap_threshold (KB), as in Qdrant.
+  bool WantsOnDisk(const Segment& s, const std::string& name) const;
   // One unit of optimizer work: the segments it replaces by one new segment.
   struct OptimizationTask {
     std::string optimizer;  // "merge", "vacuum", "indexing"
@@ -329,6 +332,7 @@ class Collection {
     std::string data;     // file holding the segment's data (with deletions as of then)
     std::string deletes;  // newer deletion bitmap, or ""
     std::map<std::string, std::string> indexes;  // vector name → HNSW file
+    std::vector<std::string> vectors;            // vector files (on-disk columns)
   };
   std::map<uint64_t, SegmentFiles> segment_files_;
   std::chrono::steady_clock::time_point last_write_;
@@ -338,6 +342,9 @@ class Collection {
   std::mutex optimize_mu_;  // one optimization at a time
   // Progress of the running optimization and the recent completed ones (under tracker_mu_).
   mutable std::mutex tracker_mu_;
+  // Vector files written by the optimizer for a segment not swapped in yet: a checkpoint's clean-up
+  // must not take them for leftovers (under tracker_mu_).
+  std::vector<std::string> unpublished_vector_files_;
   std::optional<OptimizationRecord> running_;
   std::vector<OptimizationRecord> completed_;  // oldest first, at most kKeepCompleted
   std::atomic<uint64_t> copy_done_{0}, build_done_{0};

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "base/stats.h"
@@ -108,6 +109,13 @@ std::map<std::string, std::unique_ptr<ScalarQuantized>> Collection::Quantize(
     }
   }
   return out;
+}
+
+bool Collection::WantsOnDisk(const Segment& s, const std::string& name) const {
+  auto it = config_.vectors.find(name);
+  if (it != config_.vectors.end() && it->second.on_disk.value_or(false)) return true;
+  const auto& threshold = config_.optimizer_config.memmap_threshold;
+  return threshold && *threshold > 0 && s.vector_bytes() / 1024 >= *threshold;
 }
 
 bool Collection::NeedsVacuum(const Segment& s) const {
@@ -222,6 +230,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
   std::vector<std::pair<const Segment*, uint32_t>> origin;  // per row of `rebuilt`
   std::map<std::string, HnswParams> to_build;
   std::map<std::string, PayloadIndexParams> payload_indexes;
+  std::set<std::string> on_disk;  // vector columns the new segment keeps on disk
   {
     std::shared_lock lock(mu_);
     // While points keep streaming in, merging would copy the growing merged segment again for
@@ -316,6 +325,9 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
       if (s != base) copy(s, false);
     }
     rebuilt->Seal();
+    for (const auto& [name, spec] : rebuilt->specs()) {
+      if (WantsOnDisk(*rebuilt, name)) on_disk.insert(name);
+    }
     bool index = rebuilt->vector_bytes() / 1024 >= threshold.value_or(0);
     if (!index) to_build.clear();
   }
@@ -331,6 +343,33 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     if (completed_.size() > kKeepCompleted) completed_.erase(completed_.begin());
   };
   auto started = std::chrono::steady_clock::now();
+  // Columns kept on disk are written (and mapped) before the graph is built over them; until the
+  // swap, the checkpoint's clean-up leaves the files alone.
+  std::vector<std::string> written;
+  auto unpublish = [&] {
+    std::lock_guard t(tracker_mu_);
+    for (const auto& f : written) {
+      auto& v = unpublished_vector_files_;
+      v.erase(std::remove(v.begin(), v.end(), f), v.end());
+    }
+  };
+  for (const auto& [name, spec] : rebuilt->specs()) {
+    if (!on_disk.count(name)) continue;
+    const std::string file = rebuilt->VectorFileName(name);
+    {
+      std::lock_guard t(tracker_mu_);
+      for (const auto& f : {file, file + ".tmp"}) {
+        unpublished_vector_files_.push_back(f);
+        written.push_back(f);
+      }
+    }
+    base::Status st = rebuilt->MoveVectorsToDisk(fs_, dir_ + "/segments", name);
+    if (!st.ok()) {
+      // The vectors stay in memory: correct, only larger. The next optimization of this segment
+      // tries again.
+      spdlog::error("collection {}: cannot write vector file {}: {}", name_, file, st.message());
+    }
+  }
   for (const auto& [key, p] : payload_indexes) rebuilt->BuildFieldIndex(key, p.type);
   for (const auto& [name, hp] : to_build) {
     const auto& spec = rebuilt->specs().at(name);
@@ -340,6 +379,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
                             : HnswIndex::Build(rebuilt->RawColumn(name), rebuilt->RawPresence(name),
                                                rebuilt->size(), spec.dim, spec.distance, hp);
     if (!graph) {  // cancelled: the sources stay as they are
+      unpublish();
       finish(OptimizationRecord::Status::kCancelled, "shutdown");
       optimizing_ = false;
       return false;
@@ -348,6 +388,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
   }
   for (auto& [name, q] : Quantize(*rebuilt, quantization))
     rebuilt->SetQuantized(name, std::move(q));
+  rebuilt->DropResidentVectors();  // the build read every row; searches map back what they use
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!to_build.empty()) {
@@ -363,6 +404,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     if (std::none_of(segments_.begin(), segments_.end(),
                      [&](const auto& p) { return p.get() == s; })) {
       // The collection changed shape meanwhile: try again later.
+      unpublish();
       finish(OptimizationRecord::Status::kCancelled, "segments changed");
       optimizing_ = false;
       return true;
@@ -391,6 +433,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     return std::find(task.sources.begin(), task.sources.end(), p.get()) != task.sources.end();
   });
   *first = std::move(rebuilt);
+  unpublish();  // the live segment now keeps its files
   segments_.erase(std::remove_if(segments_.begin(), segments_.end(),
                                  [&](const auto& p) {
                                    return std::find(task.sources.begin(), task.sources.end(),
@@ -407,6 +450,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
 bool Collection::Requantize(Segment* seg,
                             const std::map<std::string, std::optional<QuantizationConfig>>& want) {
   auto built = Quantize(*seg, want);
+  seg->DropResidentVectors();
   std::unique_lock lock(mu_);
   bool present = std::any_of(segments_.begin(), segments_.end(),
                              [&](const auto& p) { return p.get() == seg; });

@@ -235,5 +235,100 @@ TEST_F(CollectionQuantizationTest, BinaryQuantizationWithRescoringKeepsRecall) {
   EXPECT_GE(Recall(c, std::nullopt, false), 0.95);
 }
 
+std::vector<std::string> VectorFilesIn(const std::string& dir) {
+  std::vector<std::string> out;
+  auto names = base::FileSystem::Default()->ListDir(dir);
+  if (!names.ok()) return out;
+  for (const auto& n : names.value()) {
+    if (n.size() > 4 && n.substr(n.size() - 4) == ".vec") out.push_back(n);
+  }
+  return out;
+}
+
+// on_disk vectors with an int8 copy in RAM (the memory target): sealed segments keep their
+// originals in mapped vector files; search, rescoring, retrieval and reload work from them.
+TEST_F(CollectionQuantizationTest, OnDiskVectorsKeepRecallAndSurviveReload) {
+  config_.quantization_config = scalar_;
+  config_.vectors[""].on_disk = true;
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  const std::vector<float> original = Query(7);  // any normalized vector
+  {
+    Collection& c = *created.value();
+    ASSERT_TRUE(c.Update(Points(0, 6000)).ok());
+    RunOptimizer(c);
+    EXPECT_FALSE(c.OptimizationPending());
+    ASSERT_TRUE(c.Checkpoint().ok());
+    EXPECT_GE(VectorFilesIn(dir_ + "/c/segments").size(), 3u);  // one per sealed segment
+    EXPECT_GE(Recall(c, std::nullopt, false), 0.95);
+    QuantizationSearchParams ignore;
+    ignore.ignore = true;
+    EXPECT_GE(Recall(c, ignore, false), 0.95);
+    created.value().reset();
+  }
+  auto c = Collection::Open(fs_, dir_ + "/c", "c");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_FALSE(c.value()->OptimizationPending());
+  int approx = 0;
+  EXPECT_GE(Recall(*c.value(), std::nullopt, false, &approx), 0.95);
+  EXPECT_EQ(approx, 0);  // rescored from the files: exact scores
+  // Vectors read back from the files are the ones written (normalized on the way in).
+  auto got = c.value()->Retrieve({PointId::Num(123)}, {}, VectorSelector{true, {}});
+  ASSERT_TRUE(got.ok() && got.value().size() == 1 && got.value()[0].vectors);
+  std::vector<float> want = Vector(123);
+  Normalize(want.data(), want.size());
+  EXPECT_EQ(got.value()[0].vectors->at(""), want);
+  EXPECT_EQ(original.size(), kDim);
+}
+
+// memmap_threshold (KB of vectors per segment) puts the larger segments on disk, as in Qdrant.
+TEST_F(CollectionQuantizationTest, MemmapThresholdMovesLargeSegmentsToDisk) {
+  config_.optimizer_config.memmap_threshold = 100;  // 1,365-point segments hold 256 KB
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  Collection& c = *created.value();
+  ASSERT_TRUE(c.Update(Points(0, 4000)).ok());
+  RunOptimizer(c);
+  ASSERT_TRUE(c.Checkpoint().ok());
+  EXPECT_GE(VectorFilesIn(dir_ + "/c/segments").size(), 2u);
+  EXPECT_GE(Recall(c, std::nullopt, false), 0.95);
+}
+
+// A vector file is input like any other: a flipped bit, a short file or a missing one is reported
+// as corruption when the collection opens, never read as vectors (nor a fault on access).
+TEST_F(CollectionQuantizationTest, DamagedVectorFilesAreReported) {
+  config_.vectors[""].on_disk = true;
+  {
+    auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+    ASSERT_TRUE(created.ok());
+    ASSERT_TRUE(created.value()->Update(Points(0, 3000)).ok());
+    RunOptimizer(*created.value());
+    ASSERT_TRUE(created.value()->Checkpoint().ok());
+  }
+  const std::string segs = dir_ + "/c/segments/";
+  auto files = VectorFilesIn(segs);
+  ASSERT_FALSE(files.empty());
+  const std::string victim = segs + files[0];
+  auto bytes = fs_->ReadFile(victim);
+  ASSERT_TRUE(bytes.ok());
+  const std::string good = bytes.value();
+  auto open_error = [&](const std::string& content) {
+    EXPECT_TRUE(fs_->WriteFileAtomic(victim, content).ok());
+    auto c = Collection::Open(fs_, dir_ + "/c", "c");
+    return c.ok() ? std::string("opened") : c.status().message();
+  };
+  std::string flipped = good;
+  flipped[4096 + 1000] ^= 0x10;
+  EXPECT_NE(open_error(flipped).find("failed its checksum"), std::string::npos);
+  EXPECT_NE(open_error(good.substr(0, good.size() - 4)).find("bytes, expected"), std::string::npos);
+  std::string header = good;
+  header[12] ^= 1;  // the dimension
+  EXPECT_NE(open_error(header).find("bad header"), std::string::npos);
+  EXPECT_EQ(open_error(good), "opened");
+  ASSERT_TRUE(fs_->Remove(victim).ok());
+  auto c = Collection::Open(fs_, dir_ + "/c", "c");
+  EXPECT_FALSE(c.ok());
+}
+
 }  // namespace
 }  // namespace quiver::engine

@@ -112,8 +112,12 @@ Record Collection::MakeRecord(const Location& loc, const PayloadSelector& wp,
     NamedVectors out;
     for (const auto& [name, spec] : s.specs()) {
       if (!wv.all && std::find(wv.names.begin(), wv.names.end(), name) == wv.names.end()) continue;
-      if (const float* v = s.VectorAt(loc.offset, name))
-        out[name] = std::vector<float>(v, v + spec.dim);
+      // Read, not mapped, from a column on disk: scrolling with vectors leaves RSS as it was.
+      std::vector<float> vec(spec.dim);
+      const float* v = s.VectorInto(loc.offset, name, vec.data());
+      if (!v) continue;
+      if (v != vec.data()) vec.assign(v, v + spec.dim);
+      out[name] = std::move(vec);
     }
     r.vectors = std::move(out);
   }
@@ -261,9 +265,18 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
                              : k;
   std::optional<ScalarQuantized::Query> prepared;
   if (quant) prepared = quant->Prepare(query);
+  // Rescoring reads a few rows: from a column on disk with positional reads into `row`, so that
+  // the rows a query touches are not mapped into the process (its RSS stays the quantized copy).
+  std::vector<float> row(seg.OnDisk(name) ? dim : 0);
   auto push_quantized = [&](uint32_t off) {
-    float score = rescore ? Score(params.distance, query, seg.VectorAt(off, name), dim)
-                          : quant->Score(*prepared, off);
+    float score;
+    if (rescore) {
+      const float* v = seg.VectorInto(off, name, row.data());
+      if (!v) return;  // an I/O error on the vector file: the point is left out, not misscored
+      score = Score(params.distance, query, v, dim);
+    } else {
+      score = quant->Score(*prepared, off);
+    }
     top.Push({score, seg.IdAt(off), &seg, off});
   };
   const HnswIndex* index = req.exact ? nullptr : seg.Index(name);

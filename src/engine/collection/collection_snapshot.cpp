@@ -22,6 +22,7 @@ base::Result<std::vector<std::string>> Collection::WriteSnapshot(const std::stri
       files.push_back("segments/" + f.data);
       if (!f.deletes.empty()) files.push_back("segments/" + f.deletes);
       for (const auto& [vname, file] : f.indexes) files.push_back("segments/" + file);
+      for (const auto& file : f.vectors) files.push_back("segments/" + file);
     }
     // Linking is cheap; collection.meta must be taken now (config changes rewrite it without a
     // checkpoint), the segment files could wait but need not.

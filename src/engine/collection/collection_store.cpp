@@ -53,6 +53,9 @@ base::Status Collection::WriteMeta(uint64_t checkpoint_op) {
     Value idx{Object{}};
     for (const auto& [vname, file] : files.indexes) idx.Set(vname, Value(file));
     e.Set("indexes", std::move(idx));
+    Array vecs;
+    for (const auto& file : files.vectors) vecs.push_back(Value(file));
+    if (!vecs.empty()) e.Set("vectors", Value(std::move(vecs)));
     segs.push_back(std::move(e));
   }
   root.Set("segments", Value(std::move(segs)));
@@ -137,11 +140,11 @@ base::Status Collection::Load() {
   if (const Value* segs = root.Find("segments"); segs && segs->is_array()) {
     for (const Value& e : segs->as_array()) {
       uint64_t id = GetU(e, "id");
-      SegmentFiles files{GetS(e, "data"), GetS(e, "deletes"), {}};
+      SegmentFiles files{GetS(e, "data"), GetS(e, "deletes"), {}, {}};
       std::string path = dir_ + "/segments/" + files.data;
       auto data = fs_->ReadFile(path);
       if (!data.ok()) return base::Status::Corruption(path + ": " + data.status().message());
-      auto seg = Segment::DeserializeData(data.value(), specs);
+      auto seg = Segment::DeserializeData(data.value(), specs, dir_ + "/segments");
       if (!seg.ok()) return base::Status::Corruption(path + ": " + seg.status().message());
       if (seg.value()->id() != id) return base::Status::Corruption(path + ": wrong segment id");
       if (!files.deletes.empty()) {
@@ -169,6 +172,7 @@ base::Status Collection::Load() {
         seg.value()->MarkIndexPersisted();
       }
       seg.value()->MarkPersisted();
+      files.vectors = seg.value()->VectorFiles();
       segment_files_[id] = files;
       segments_.push_back(std::move(seg.value()));
     }
@@ -188,6 +192,7 @@ base::Status Collection::Load() {
     // Quantized copies are derived data: rebuilt from the vectors (deterministically) on load.
     if (seg->live_count() == 0) continue;
     for (auto& [vname, q] : Quantize(*seg, quantization)) seg->SetQuantized(vname, std::move(q));
+    seg->DropResidentVectors();  // quantizing read every row
   }
   for (auto& seg : segments_) {
     for (uint32_t i = 0; i < seg->size(); ++i) {
@@ -266,7 +271,9 @@ base::Status Collection::PlanCheckpoint(CheckpointPlan& plan, uint64_t budget_by
     auto known = segment_files_.find(seg->id());
     SegmentFiles files = known == segment_files_.end() ? SegmentFiles{} : known->second;
     if (seg->data_dirty() || known == segment_files_.end()) {
-      files = SegmentFiles{stem + ".dat", "", {}};
+      // Vector files are written by the optimizer before the segment is shared; the data file
+      // names them.
+      files = SegmentFiles{stem + ".dat", "", {}, seg->VectorFiles()};
       QUIVER_RETURN_IF_ERROR(add(files.data, seg->SerializeData()));
     } else if (seg->deletes_dirty()) {
       files.deletes = stem + ".del";
@@ -318,13 +325,24 @@ base::Status Collection::CommitCheckpoint(CheckpointPlan& plan) {
   }
   QUIVER_RETURN_IF_ERROR(wal_->TruncateUpTo(checkpoint_op_));
   // Files no checkpoint refers to any more.
+  // Vector files are also kept while a live segment maps them (swapped in after this checkpoint
+  // was planned) or the optimizer has written them for a segment it has not swapped in yet.
+  std::vector<std::string> keep;
+  for (const auto& seg : segments_) {
+    for (auto& file : seg->VectorFiles()) keep.push_back(std::move(file));
+  }
+  {
+    std::lock_guard t(tracker_mu_);
+    keep.insert(keep.end(), unpublished_vector_files_.begin(), unpublished_vector_files_.end());
+  }
   auto names = fs_->ListDir(dir_ + "/segments");
   if (names.ok()) {
     for (const auto& n : names.value()) {
-      bool used = false;
+      bool used = std::find(keep.begin(), keep.end(), n) != keep.end();
       for (const auto& [id, f] : segment_files_) {
         used = used || f.data == n || f.deletes == n;
         for (const auto& [vname, file] : f.indexes) used = used || file == n;
+        for (const auto& file : f.vectors) used = used || file == n;
       }
       if (!used) (void)fs_->Remove(dir_ + "/segments/" + n);
     }

@@ -1,7 +1,10 @@
 #include "engine/segment/segment.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+
+#include "engine/segment/vector_file.h"
 
 namespace quiver::engine {
 
@@ -9,9 +12,14 @@ Segment::Segment(uint64_t id, const VectorSpecs& specs) : id_(id), specs_(specs)
   for (const auto& [name, spec] : specs_) columns_[name].dim = spec.dim;
 }
 
+const float* Segment::Column::rows() const {
+  if (mapped) return reinterpret_cast<const float*>(mapped->data() + kVectorFileHeaderBytes);
+  return data.data();
+}
+
 uint64_t Segment::vector_bytes() const {
   uint64_t total = 0;
-  for (const auto& [name, col] : columns_) total += col.data.size() * sizeof(float);
+  for (const auto& [name, col] : columns_) total += uint64_t(size()) * col.dim * sizeof(float);
   return total;
 }
 
@@ -23,12 +31,65 @@ bool Segment::HasVector(uint32_t off, std::string_view name) const {
 const float* Segment::VectorAt(uint32_t off, std::string_view name) const {
   auto it = columns_.find(name);
   if (it == columns_.end() || !it->second.present[off]) return nullptr;
-  return it->second.data.data() + size_t(off) * it->second.dim;
+  return it->second.rows() + size_t(off) * it->second.dim;
+}
+
+const float* Segment::VectorInto(uint32_t off, std::string_view name, float* buf) const {
+  auto it = columns_.find(name);
+  if (it == columns_.end() || !it->second.present[off]) return nullptr;
+  const Column& col = it->second;
+  if (!col.mapped) return col.data.data() + size_t(off) * col.dim;
+  const size_t bytes = size_t(col.dim) * sizeof(float);
+  return col.mapped->Read(kVectorFileHeaderBytes + off * bytes, buf, bytes) ? buf : nullptr;
 }
 
 const float* Segment::RawColumn(std::string_view name) const {
   auto it = columns_.find(name);
-  return it == columns_.end() ? nullptr : it->second.data.data();
+  return it == columns_.end() ? nullptr : it->second.rows();
+}
+
+base::Status Segment::MoveVectorsToDisk(base::FileSystem* fs, const std::string& dir,
+                                        const std::string& name) {
+  auto it = columns_.find(name);
+  if (it == columns_.end() || it->second.mapped) return base::Status::Ok();
+  Column& col = it->second;
+  const std::string file = VectorFileName(name);
+  uint32_t crc = 0;
+  QUIVER_RETURN_IF_ERROR(
+      WriteVectorFile(fs, dir + "/" + file, id_, col.dim, size(), col.data.data(), &crc));
+  auto mapped = OpenVectorFile(dir + "/" + file, id_, col.dim, size(), crc);
+  if (!mapped.ok()) return mapped.status();
+  col.mapped = std::move(mapped.value());
+  col.file = file;
+  col.crc = crc;
+  std::vector<float>().swap(col.data);
+  data_dirty_ = true;
+  ++change_epoch_;
+  return base::Status::Ok();
+}
+
+std::string Segment::VectorFileName(std::string_view name) const {
+  auto it = columns_.find(name);
+  return std::to_string(id_) + "-" + std::to_string(std::distance(columns_.begin(), it)) + ".vec";
+}
+
+bool Segment::OnDisk(std::string_view name) const {
+  auto it = columns_.find(name);
+  return it != columns_.end() && it->second.mapped != nullptr;
+}
+
+std::vector<std::string> Segment::VectorFiles() const {
+  std::vector<std::string> files;
+  for (const auto& [name, col] : columns_) {
+    if (col.mapped) files.push_back(col.file);
+  }
+  return files;
+}
+
+void Segment::DropResidentVectors() const {
+  for (const auto& [name, col] : columns_) {
+    if (col.mapped) col.mapped->DropResident();
+  }
 }
 
 const uint8_t* Segment::RawPresence(std::string_view name) const {
@@ -133,6 +194,7 @@ uint32_t Segment::Append(const PointId& id, uint64_t version, const NamedVectors
   deleted_.push_back(0);
   payloads_.push_back(std::move(payload));
   for (auto& [name, col] : columns_) {
+    if (col.mapped) std::abort();  // sealed segments on disk never take new rows
     col.data.resize(col.data.size() + col.dim, 0.0f);
     auto it = vectors.find(name);
     bool has = it != vectors.end() && it->second.size() == col.dim;
@@ -147,7 +209,7 @@ uint32_t Segment::Append(const PointId& id, uint64_t version, const NamedVectors
 
 void Segment::SetVector(uint32_t off, const std::string& name, const std::vector<float>& v) {
   auto it = columns_.find(name);
-  if (it == columns_.end() || v.size() != it->second.dim) return;
+  if (it == columns_.end() || v.size() != it->second.dim || it->second.mapped) return;
   std::memcpy(it->second.data.data() + size_t(off) * it->second.dim, v.data(), v.size() * 4);
   it->second.present[off] = 1;
   data_dirty_ = true;

@@ -1,7 +1,8 @@
 // Segment: a block of points with their vectors, payloads and versions, addressed by offset.
 // The appendable segment takes new points; sealed segments change only by deletion (an update of a
-// point in a sealed segment moves it to the appendable one, as Qdrant does). In memory for now;
-// the approximate index and mmap storage of later work plug in here (see ARCHITECTURE.md).
+// point in a sealed segment moves it to the appendable one, as Qdrant does). Everything is in
+// memory except the vector columns a sealed segment keeps on disk (on_disk / memmap_threshold):
+// those are memory-mapped vector files (docs/formats/vectors.md).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/file_system.h"
+#include "base/mapped_file.h"
 #include "base/status.h"
 #include "engine/filter/filter_matcher.h"
 #include "engine/index/hnsw_index.h"
@@ -60,6 +63,23 @@ class Segment {
   const float* RawColumn(std::string_view name) const;
   // Per offset: 1 when the point has vector `name`; nullptr for an unknown name.
   const uint8_t* RawPresence(std::string_view name) const;
+  // The vector of a point for scoring a few rows (rescoring): a pointer into memory, or, for a
+  // column on disk, `buf` (dim floats) filled with a positional read, which maps no page into the
+  // process. nullptr when the point has no such vector or the read fails.
+  const float* VectorInto(uint32_t off, std::string_view name, float* buf) const;
+
+  // On-disk vector columns (sealed segments, before the segment is shared): writes the column to
+  // `dir`/<id>-<k>.vec, maps it and frees the in-memory rows.
+  base::Status MoveVectorsToDisk(base::FileSystem* fs, const std::string& dir,
+                                 const std::string& name);
+  bool OnDisk(std::string_view name) const;
+  // The name MoveVectorsToDisk gives the vector file of column `name`.
+  std::string VectorFileName(std::string_view name) const;
+  // Names of the vector files this segment reads (relative to the segments directory).
+  std::vector<std::string> VectorFiles() const;
+  // Unmaps the resident pages of the on-disk columns (after a pass over every row: an index
+  // build, quantization); the page cache keeps them.
+  void DropResidentVectors() const;
 
   // Approximate index per vector name (sealed segments only; the vectors must not change after).
   const HnswIndex* Index(std::string_view name) const;
@@ -136,15 +156,22 @@ class Segment {
   // Serialized forms (docs/formats/segment.md). Decoders return Corruption on any mismatch.
   std::string SerializeData() const;
   std::string SerializeDeletes() const;
+  // `dir`: where the segment's vector files are (columns on disk are mapped from there).
   static base::Result<std::unique_ptr<Segment>> DeserializeData(std::string_view bytes,
-                                                                const VectorSpecs& specs);
+                                                                const VectorSpecs& specs,
+                                                                const std::string& dir);
   base::Status ApplyDeletes(std::string_view bytes);
 
  private:
   struct Column {
     uint32_t dim = 0;
-    std::vector<float> data;       // size() * dim floats
+    std::vector<float> data;       // size() * dim floats (empty when on disk)
     std::vector<uint8_t> present;  // per offset
+    // On disk: the mapped vector file, its name in the segments directory, the crc of its rows.
+    std::unique_ptr<base::MappedFile> mapped;
+    std::string file;
+    uint32_t crc = 0;
+    const float* rows() const;
   };
 
   uint64_t id_;

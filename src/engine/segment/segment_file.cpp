@@ -4,6 +4,7 @@
 #include "base/byte_io.h"
 #include "base/crc32c.h"
 #include "engine/segment/segment.h"
+#include "engine/segment/vector_file.h"
 #include "engine/types/value_codec.h"
 
 namespace quiver::engine {
@@ -11,7 +12,10 @@ namespace {
 
 constexpr char kDataMagic[8] = {'Q', 'V', 'R', 'S', 'E', 'G', '\0', '\0'};
 constexpr char kDelMagic[8] = {'Q', 'V', 'R', 'D', 'E', 'L', '\0', '\0'};
-constexpr uint32_t kFormatVersion = 1;
+// Version 2 added the storage byte of each vector column (1 = in a vector file); version 1 files
+// (every column inline) are still read.
+constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kDeletesVersion = 1;
 
 void AppendCrc(base::ByteWriter& w) {
   uint32_t crc = base::Crc32c(w.data());
@@ -19,7 +23,8 @@ void AppendCrc(base::ByteWriter& w) {
 }
 
 // Checks the trailing crc32c and the magic/version header; returns the body reader on success.
-base::Status Open(std::string_view bytes, const char* magic, std::string_view what) {
+base::Status Open(std::string_view bytes, const char* magic, std::string_view what,
+                  uint32_t min_version, uint32_t max_version) {
   if (bytes.size() < 16 + 4) return base::Status::Corruption(std::string(what) + " is truncated");
   uint32_t stored;
   std::memcpy(&stored, bytes.data() + bytes.size() - 4, 4);
@@ -31,7 +36,7 @@ base::Status Open(std::string_view bytes, const char* magic, std::string_view wh
   }
   uint32_t version;
   std::memcpy(&version, bytes.data() + 8, 4);
-  if (version != kFormatVersion) {
+  if (version < min_version || version > max_version) {
     return base::Status::Corruption(std::string(what) + " has unsupported format version " +
                                     std::to_string(version));
   }
@@ -46,7 +51,8 @@ std::string Segment::SerializeData() const {
   // doubling would copy it several times.
   size_t estimate = 64 + size_t(size()) * (26 + 48);
   for (const auto& [name, col] : columns_) {
-    estimate += 8 + name.size() + col.present.size() + col.data.size() * sizeof(float);
+    estimate +=
+        16 + name.size() + col.file.size() + col.present.size() + col.data.size() * sizeof(float);
   }
   w.Reserve(estimate);
   w.Raw(kDataMagic, 8);
@@ -66,8 +72,14 @@ std::string Segment::SerializeData() const {
   for (const auto& [name, col] : columns_) {
     w.Str(name);
     w.U32(col.dim);
+    w.U8(col.mapped ? 1 : 0);
     w.Raw(col.present.data(), col.present.size());
-    w.Raw(col.data.data(), col.data.size() * sizeof(float));
+    if (col.mapped) {
+      w.Str(col.file);
+      w.U32(col.crc);
+    } else {
+      w.Raw(col.data.data(), col.data.size() * sizeof(float));
+    }
   }
   for (uint32_t i = 0; i < n; ++i) EncodeValue(payloads_[i], w);
   AppendCrc(w);
@@ -77,7 +89,7 @@ std::string Segment::SerializeData() const {
 std::string Segment::SerializeDeletes() const {
   base::ByteWriter w;
   w.Raw(kDelMagic, 8);
-  w.U32(kFormatVersion);
+  w.U32(kDeletesVersion);
   w.U32(0);
   w.U64(id_);
   w.U32(size());
@@ -87,8 +99,11 @@ std::string Segment::SerializeDeletes() const {
 }
 
 base::Result<std::unique_ptr<Segment>> Segment::DeserializeData(std::string_view bytes,
-                                                                const VectorSpecs& specs) {
-  QUIVER_RETURN_IF_ERROR(Open(bytes, kDataMagic, "segment data file"));
+                                                                const VectorSpecs& specs,
+                                                                const std::string& dir) {
+  QUIVER_RETURN_IF_ERROR(Open(bytes, kDataMagic, "segment data file", 1, kFormatVersion));
+  uint32_t version;
+  std::memcpy(&version, bytes.data() + 8, 4);
   base::ByteReader r(bytes.substr(12, bytes.size() - 16));
   bool sealed = r.U32() == 1;
   uint64_t id = r.U64();
@@ -115,15 +130,34 @@ base::Result<std::unique_ptr<Segment>> Segment::DeserializeData(std::string_view
     if (it == seg->columns_.end() || it->second.dim != dim) {
       return base::Status::Corruption("segment vector `" + name + "` does not match the config");
     }
+    uint8_t storage = version >= 2 ? r.U8() : 0;
     std::string_view present = r.Bytes(n);
+    if (storage > 1) return base::Status::Corruption("segment vector `" + name + "`: bad storage");
+    if (!r.ok()) break;
+    Column& col = it->second;
+    col.present.assign(present.begin(), present.end());
+    if (storage == 1) {
+      std::string file(r.Str());
+      uint32_t crc = r.U32();
+      if (!r.ok()) break;
+      // A bare file name: the data file must not point outside its directory.
+      if (file.empty() || file.find('/') != std::string::npos || file[0] == '.' || !sealed) {
+        return base::Status::Corruption("segment vector `" + name + "` names a bad vector file");
+      }
+      auto mapped = OpenVectorFile(dir + "/" + file, id, dim, n, crc);
+      if (!mapped.ok()) return mapped.status();
+      col.mapped = std::move(mapped.value());
+      col.file = std::move(file);
+      col.crc = crc;
+      continue;
+    }
     std::string_view data = r.Bytes(size_t(n) * dim * sizeof(float));
     if (!r.ok()) break;
-    it->second.present.assign(present.begin(), present.end());
-    it->second.data.resize(size_t(n) * dim);
-    std::memcpy(it->second.data.data(), data.data(), data.size());
+    col.data.resize(size_t(n) * dim);
+    std::memcpy(col.data.data(), data.data(), data.size());
   }
   for (auto& [name, col] : seg->columns_) {
-    if (col.present.size() != n) {
+    if (col.present.size() != n || (!col.mapped && col.data.size() != size_t(n) * col.dim)) {
       // A vector added to the config after this segment was written: absent for these points.
       col.present.assign(n, 0);
       col.data.assign(size_t(n) * col.dim, 0.0f);
@@ -138,7 +172,7 @@ base::Result<std::unique_ptr<Segment>> Segment::DeserializeData(std::string_view
 }
 
 base::Status Segment::ApplyDeletes(std::string_view bytes) {
-  QUIVER_RETURN_IF_ERROR(Open(bytes, kDelMagic, "segment deletion file"));
+  QUIVER_RETURN_IF_ERROR(Open(bytes, kDelMagic, "segment deletion file", 1, kDeletesVersion));
   base::ByteReader r(bytes.substr(12, bytes.size() - 16));
   r.U32();
   uint64_t id = r.U64();

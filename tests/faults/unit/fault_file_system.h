@@ -49,6 +49,14 @@ class FaultFileSystem : public base::FileSystem {
     if (fail_sync) return SyncFailure(path + ".tmp");
     return real_->WriteFileAtomic(path, data);
   }
+  base::Status WriteFileAtomicParts(const std::string& path,
+                                    const std::vector<std::string_view>& parts) override {
+    size_t total = 0;
+    for (std::string_view p : parts) total += p.size();
+    if (!Take(total)) return base::ErrnoStatus("write " + path + ".tmp", ENOSPC);
+    if (fail_sync) return SyncFailure(path + ".tmp");
+    return real_->WriteFileAtomicParts(path, parts);
+  }
   base::Status CreateDirs(const std::string& p) override { return real_->CreateDirs(p); }
   base::Status SyncDir(const std::string& p) override {
     if (fail_sync) return SyncFailure(p);

@@ -1,0 +1,71 @@
+#include "engine/segment/vector_file.h"
+
+#include <cstring>
+
+#include "base/byte_io.h"
+#include "base/crc32c.h"
+
+namespace quiver::engine {
+namespace {
+
+constexpr char kMagic[8] = {'Q', 'V', 'R', 'V', 'E', 'C', '\0', '\0'};
+constexpr uint32_t kVersion = 1;
+constexpr size_t kFixedHeader = 32;  // magic .. rows crc; then the header's own crc
+
+}  // namespace
+
+base::Status WriteVectorFile(base::FileSystem* fs, const std::string& path, uint64_t segment_id,
+                             uint32_t dim, uint32_t rows, const float* data, uint32_t* crc) {
+  const size_t bytes = size_t(rows) * dim * sizeof(float);
+  *crc = base::Crc32c(0, data, bytes);
+  base::ByteWriter w;
+  w.Raw(kMagic, 8);
+  w.U32(kVersion);
+  w.U32(dim);
+  w.U64(segment_id);
+  w.U32(rows);
+  w.U32(*crc);
+  w.U32(base::Crc32c(w.data()));
+  std::string header = w.Take();
+  header.resize(kVectorFileHeaderBytes, '\0');
+  return fs->WriteFileAtomicParts(
+      path, {header, std::string_view(reinterpret_cast<const char*>(data), bytes)});
+}
+
+base::Result<std::unique_ptr<base::MappedFile>> OpenVectorFile(const std::string& path,
+                                                               uint64_t segment_id, uint32_t dim,
+                                                               uint32_t rows, uint32_t crc) {
+  auto file = base::MappedFile::Open(path);
+  if (!file.ok()) return base::Status::Corruption(file.status().message());
+  const base::MappedFile& f = *file.value();
+  const uint64_t bytes = uint64_t(rows) * dim * sizeof(float);
+  if (f.size() != kVectorFileHeaderBytes + bytes) {
+    return base::Status::Corruption("vector file " + path + " has " + std::to_string(f.size()) +
+                                    " bytes, expected " +
+                                    std::to_string(kVectorFileHeaderBytes + bytes));
+  }
+  char header[kFixedHeader + 4];
+  if (!f.Read(0, header, sizeof(header))) {
+    return base::Status::Corruption("vector file " + path + " cannot be read");
+  }
+  base::ByteReader r(std::string_view(header, sizeof(header)));
+  std::string_view magic = r.Bytes(8);
+  uint32_t version = r.U32(), d = r.U32();
+  uint64_t id = r.U64();
+  uint32_t n = r.U32(), rows_crc = r.U32(), header_crc = r.U32();
+  if (!r.ok() || magic != std::string_view(kMagic, 8) ||
+      header_crc != base::Crc32c(std::string_view(header, kFixedHeader))) {
+    return base::Status::Corruption("vector file " + path + " has a bad header");
+  }
+  if (version != kVersion || d != dim || id != segment_id || n != rows || rows_crc != crc) {
+    return base::Status::Corruption("vector file " + path + " does not match its segment");
+  }
+  auto actual = f.Crc32c(kVectorFileHeaderBytes, bytes);
+  if (!actual.ok()) return actual.status();
+  if (actual.value() != crc) {
+    return base::Status::Corruption("vector file " + path + " failed its checksum");
+  }
+  return file;
+}
+
+}  // namespace quiver::engine
