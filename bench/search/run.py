@@ -264,6 +264,11 @@ def main():
                     help="python: batches of 500 with wait=true, indexing during the load; ingest:"
                          " quiver ingest --bulk (indexing deferred, then restored)")
     ap.add_argument("--peers", default="hnswlib,faiss", help="comma list of hnswlib, faiss")
+    ap.add_argument("--on-disk", action="store_true",
+                    help="vectors.on_disk: sealed segments keep the originals in mapped files")
+    ap.add_argument("--restart", action="store_true",
+                    help="after green, restart the server on the same storage and measure RSS"
+                         " again (what a loaded server holds, without the build's freed heap)")
     a = ap.parse_args()
     passes = [p for p in a.quant_passes.split(",") if p]
     for p in passes:
@@ -301,8 +306,11 @@ def main():
                 "hnsw_config": {"m": 16, "ef_construct": 100}}
         if a.quantization == "int8":
             spec["quantization_config"] = QUANT_CONFIGS["int8"]
+        if a.on_disk:
+            spec["vectors"]["on_disk"] = True
         c.call("PUT", "/collections/bench", spec)
         report["quantization"] = a.quantization
+        report["on_disk"] = a.on_disk
         # Payload indexes before loading, as Qdrant advises: the planner uses them for filters.
         for field, schema in (("tag", "keyword"), ("brand", "keyword"), ("category", "keyword"),
                               ("flag", "bool"), ("price", "float"), ("year", "integer")):
@@ -327,6 +335,22 @@ def main():
         # a while; queries measured during it compete with that I/O. Let it finish first.
         time.sleep(a.settle)
         report["server_rss_at_green_mb"] = server_mem_mb(server.pid)["rss_mb"]
+        report["server_peak_rss_to_green_mb"] = server_mem_mb(server.pid)["peak_rss_mb"]
+        if a.restart:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=120)
+            t_restart = time.perf_counter()
+            server = subprocess.Popen([a.binary, "serve"], env=env)
+            while True:
+                try:
+                    if Client(port).call("GET", "/collections/bench")["status"] == "green":
+                        break
+                except (OSError, http.client.HTTPException, RuntimeError):
+                    pass
+                time.sleep(0.1)
+            report["restart_to_green_seconds"] = time.perf_counter() - t_restart
+            c = Client(port)
+            report["server_rss_after_restart_mb"] = server_mem_mb(server.pid)["rss_mb"]
         info = c.call("GET", "/collections/bench")
         report["indexed_vectors"] = info["indexed_vectors_count"]
         report["segments"] = info["segments_count"]
@@ -350,6 +374,8 @@ def main():
                 r = run_cpp(exe, port, data, "gt.npy", threads, ef)
                 report["runs_cpp"].append(r)
                 print(json.dumps(r), flush=True)
+        # Before the exact searches, which read every row (with on-disk vectors: the whole file).
+        report["server_rss_after_searches_mb"] = server_mem_mb(server.pid)["rss_mb"]
         report["exact"] = run_queries(port, "bench", queries[:200], gt[:200], 1, {"exact": True})
         report["filtered"] = []
         for name, flt in datagen.FILTERS.items():

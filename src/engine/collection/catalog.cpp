@@ -1,5 +1,6 @@
 #include "engine/collection/catalog.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -293,6 +294,7 @@ std::vector<std::shared_ptr<Collection>> Catalog::All() const {
 
 void Catalog::OptimizerLoop(int threads) {
   std::unique_lock lock(flusher_mu_);
+  bool busy = false;
   while (!stop_) {
     lock.unlock();
     bool worked = false;
@@ -300,6 +302,13 @@ void Catalog::OptimizerLoop(int threads) {
       if (stop_) break;
       worked = c->OptimizeStep(threads, &stop_) || worked;
     }
+    if (busy && !worked) {
+      // The optimizations are done: hand the heap they freed (copied payloads, build buffers,
+      // in-memory rows moved to vector files) back to the OS. glibc keeps freed small blocks
+      // otherwise: a 1M-point load then held 1.7 GB where a restarted server holds 0.8 GB.
+      malloc_trim(0);
+    }
+    busy = worked;
     lock.lock();
     if (!worked) flusher_cv_.wait_for(lock, std::chrono::milliseconds(500));
   }

@@ -264,10 +264,14 @@ class Collection {
   // Whether a sealed segment keeps vector `name` on disk (mapped): the vector's `on_disk`, or
   // its vectors passing optimizers_config.memmap_threshold (KB), as in Qdrant.
   bool WantsOnDisk(const Segment& s, const std::string& name) const;
+  // A sealed segment whose vector storage (memory / disk) differs from what the config wants:
+  // rebuilt by the optimizer (Qdrant's config_mismatch optimizer).
+  bool NeedsStorageChange(const Segment& s) const;
   // One unit of optimizer work: the segments it replaces by one new segment.
   struct OptimizationTask {
-    std::string optimizer;  // "merge", "vacuum", "indexing"
+    std::string optimizer;  // "merge", "vacuum", "indexing", "config_mismatch"
     std::vector<Segment*> sources;
+    bool requantize = false;  // config_mismatch of quantization only: no rebuild of the segment
   };
   // Pending work, first to run first (caller holds mu_). A merge also vacuums and indexes.
   // With merge = false, merges are left out (and their sources planned on their own).
@@ -345,6 +349,9 @@ class Collection {
   // Vector files written by the optimizer for a segment not swapped in yet: a checkpoint's clean-up
   // must not take them for leftovers (under tracker_mu_).
   std::vector<std::string> unpublished_vector_files_;
+  // A vector file could not be written (disk full...): storage changes are not planned again until
+  // a restart, so that the optimizer does not rebuild the same segment over and over.
+  std::atomic<bool> vector_file_failed_{false};
   std::optional<OptimizationRecord> running_;
   std::vector<OptimizationRecord> completed_;  // oldest first, at most kKeepCompleted
   std::atomic<uint64_t> copy_done_{0}, build_done_{0};

@@ -118,6 +118,14 @@ bool Collection::WantsOnDisk(const Segment& s, const std::string& name) const {
   return threshold && *threshold > 0 && s.vector_bytes() / 1024 >= *threshold;
 }
 
+bool Collection::NeedsStorageChange(const Segment& s) const {
+  if (!s.sealed() || s.live_count() == 0 || vector_file_failed_) return false;
+  for (const auto& [name, spec] : s.specs()) {
+    if (s.OnDisk(name) != WantsOnDisk(s, name)) return true;
+  }
+  return false;
+}
+
 bool Collection::NeedsVacuum(const Segment& s) const {
   if (!s.sealed() || s.size() == 0) return false;
   const auto& o = config_.optimizer_config;
@@ -177,8 +185,10 @@ std::vector<Collection::OptimizationTask> Collection::PlanOptimizations(bool mer
       tasks.push_back({"vacuum", {seg.get()}});
     } else if (NeedsIndex(*seg)) {
       tasks.push_back({"indexing", {seg.get()}});
-    } else if (NeedsQuantization(*seg)) {
+    } else if (NeedsStorageChange(*seg)) {
       tasks.push_back({"config_mismatch", {seg.get()}});  // Qdrant's name for config changes
+    } else if (NeedsQuantization(*seg)) {
+      tasks.push_back({"config_mismatch", {seg.get()}, true});
     }
   }
   return tasks;
@@ -247,7 +257,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     if (config_.hnsw_config.max_indexing_threads > 0) {
       threads = std::min<int>(threads, static_cast<int>(config_.hnsw_config.max_indexing_threads));
     }
-    if (task.optimizer == "config_mismatch") {
+    if (task.requantize) {
       std::lock_guard t(tracker_mu_);
       OptimizationRecord rec;
       rec.uuid = SegmentUuid(task.sources[0]->id());
@@ -258,7 +268,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
       running_ = std::move(rec);
     }
   }
-  if (task.optimizer == "config_mismatch") return Requantize(task.sources[0], quantization);
+  if (task.requantize) return Requantize(task.sources[0], quantization);
   {
     std::shared_lock lock(mu_);
     copy_done_ = 0;
@@ -365,8 +375,8 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     }
     base::Status st = rebuilt->MoveVectorsToDisk(fs_, dir_ + "/segments", name);
     if (!st.ok()) {
-      // The vectors stay in memory: correct, only larger. The next optimization of this segment
-      // tries again.
+      // The vectors stay in memory: correct, only larger.
+      vector_file_failed_ = true;
       spdlog::error("collection {}: cannot write vector file {}: {}", name_, file, st.message());
     }
   }

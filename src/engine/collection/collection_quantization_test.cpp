@@ -330,5 +330,28 @@ TEST_F(CollectionQuantizationTest, DamagedVectorFilesAreReported) {
   EXPECT_FALSE(c.ok());
 }
 
+// Changing on_disk rebuilds the sealed segments (config_mismatch), both ways, as Qdrant does.
+TEST_F(CollectionQuantizationTest, OnDiskChangeMovesExistingSegments) {
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  Collection& c = *created.value();
+  ASSERT_TRUE(c.Update(Points(0, 4000)).ok());
+  RunOptimizer(c);
+  ASSERT_TRUE(c.Checkpoint().ok());
+  EXPECT_TRUE(VectorFilesIn(dir_ + "/c/segments").empty());
+  for (bool on_disk : {true, false}) {
+    CollectionConfig updated = c.config();
+    updated.vectors[""].on_disk = on_disk;
+    ASSERT_TRUE(c.UpdateConfig(updated).ok());
+    EXPECT_TRUE(c.OptimizationPending());
+    RunOptimizer(c);
+    EXPECT_FALSE(c.OptimizationPending());
+    ASSERT_TRUE(c.Checkpoint().ok());
+    EXPECT_EQ(VectorFilesIn(dir_ + "/c/segments").size() >= 2, on_disk);
+    EXPECT_EQ(c.Info().points_count, 4000u);
+    EXPECT_GE(Recall(c, std::nullopt, false), 0.95);
+  }
+}
+
 }  // namespace
 }  // namespace quiver::engine

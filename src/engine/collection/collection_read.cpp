@@ -106,8 +106,10 @@ Record Collection::MakeRecord(const Location& loc, const PayloadSelector& wp,
   Record r;
   r.id = s.IdAt(loc.offset);
   r.version = s.VersionAt(loc.offset);
-  if (wp.mode != PayloadSelector::Mode::kNone)
-    r.payload = SelectPayload(s.PayloadAt(loc.offset), wp);
+  if (wp.mode != PayloadSelector::Mode::kNone) {
+    Value scratch;
+    r.payload = SelectPayload(s.PayloadRef(loc.offset, scratch), wp);
+  }
   if (wv.all || !wv.names.empty()) {
     NamedVectors out;
     for (const auto& [name, spec] : s.specs()) {
@@ -425,7 +427,8 @@ base::Result<ScrollResult> Collection::Scroll(const ScrollRequest& req) const {
     const bool desc = req.order_by->descending;
     for (const auto& [id, loc] : index_) {
       if (req.filter && !MatchesFilter(*req.filter, loc)) continue;
-      auto v = OrderValue(loc.segment->PayloadAt(loc.offset), path.value(), desc);
+      Value scratch;
+      auto v = OrderValue(loc.segment->PayloadRef(loc.offset, scratch), path.value(), desc);
       if (!v) continue;
       if (req.order_by->start_from &&
           (desc ? *v > *req.order_by->start_from : *v < *req.order_by->start_from)) {

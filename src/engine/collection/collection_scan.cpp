@@ -132,7 +132,9 @@ base::Result<std::vector<FacetHit>> Collection::Facet(const std::string& key,
   for (const auto& [id, loc] : index_) {
     if (filter && !MatchesFilter(*filter, loc)) continue;
     std::vector<Value> seen;
-    for (const Value* v : ValuesAt(loc.segment->PayloadAt(loc.offset), path.value())) {
+    Value scratch;
+    const Value& payload = loc.segment->PayloadRef(loc.offset, scratch);
+    for (const Value* v : ValuesAt(payload, path.value())) {
       if (!(v->is_string() || v->is_int() || v->is_bool())) continue;
       if (std::find(seen.begin(), seen.end(), *v) != seen.end()) continue;
       seen.push_back(*v);

@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/byte_io.h"
 #include "engine/segment/vector_file.h"
+#include "engine/types/value_codec.h"
 
 namespace quiver::engine {
 
@@ -108,10 +110,50 @@ void Segment::SetIndex(const std::string& name, std::unique_ptr<HnswIndex> index
   ++change_epoch_;
 }
 
+Value Segment::PayloadAt(uint32_t off) const {
+  if (packed_offsets_.empty()) return payloads_[off];
+  const uint64_t begin = packed_offsets_[off], end = packed_offsets_[off + 1];
+  base::ByteReader r(std::string_view(packed_payloads_).substr(begin, end - begin));
+  return DecodeValue(r);  // checked when packed (or loaded)
+}
+
+const Value& Segment::PayloadRef(uint32_t off, Value& scratch) const {
+  if (packed_offsets_.empty()) return payloads_[off];
+  scratch = PayloadAt(off);
+  return scratch;
+}
+
+void Segment::PackPayloads() {
+  if (!packed_offsets_.empty() || payloads_.size() != size()) return;
+  base::ByteWriter w;
+  std::vector<uint64_t> offsets;
+  offsets.reserve(size_t(size()) + 1);
+  for (const Value& v : payloads_) {
+    offsets.push_back(w.data().size());
+    EncodeValue(v, w);
+  }
+  offsets.push_back(w.data().size());
+  packed_payloads_ = w.Take();
+  packed_payloads_.shrink_to_fit();
+  packed_offsets_ = std::move(offsets);
+  std::vector<Value>().swap(payloads_);
+}
+
+void Segment::UnpackPayloads() {
+  if (packed_offsets_.empty()) return;
+  std::vector<Value> values;
+  values.reserve(size());
+  for (uint32_t i = 0; i < size(); ++i) values.push_back(PayloadAt(i));
+  payloads_ = std::move(values);
+  std::string().swap(packed_payloads_);
+  std::vector<uint64_t>().swap(packed_offsets_);
+}
+
 void Segment::BuildFieldIndex(const std::string& key, const std::string& type) {
   static const Value kNone;
-  auto idx = FieldIndex::Build(key, type, size(), [this](uint32_t i) -> const Value& {
-    return deleted_[i] ? kNone : payloads_[i];
+  Value scratch;
+  auto idx = FieldIndex::Build(key, type, size(), [&](uint32_t i) -> const Value& {
+    return deleted_[i] ? kNone : PayloadRef(i, scratch);
   });
   if (idx) {
     field_indexes_[key] = std::move(idx);
@@ -121,8 +163,9 @@ void Segment::BuildFieldIndex(const std::string& key, const std::string& type) {
 }
 
 uint64_t Segment::CountWithValue(const std::string& key, const std::vector<PathStep>& path) const {
+  Value scratch;
   auto has_value = [&](uint32_t i) {
-    auto values = ValuesAt(payloads_[i], path);
+    auto values = ValuesAt(PayloadRef(i, scratch), path);
     return std::any_of(values.begin(), values.end(), [](const Value* v) { return !v->is_null(); });
   };
   const uint32_t n = size();
@@ -192,6 +235,7 @@ uint32_t Segment::Append(const PointId& id, uint64_t version, const NamedVectors
   ids_.push_back(id);
   versions_.push_back(version);
   deleted_.push_back(0);
+  UnpackPayloads();
   payloads_.push_back(std::move(payload));
   for (auto& [name, col] : columns_) {
     if (col.mapped) std::abort();  // sealed segments on disk never take new rows
@@ -225,6 +269,7 @@ void Segment::RemoveVector(uint32_t off, const std::string& name) {
 }
 
 Value& Segment::MutablePayload(uint32_t off) {
+  UnpackPayloads();  // only appendable segments change payloads; kept correct regardless
   data_dirty_ = true;
   ++change_epoch_;
   return payloads_[off];

@@ -81,7 +81,11 @@ std::string Segment::SerializeData() const {
       w.Raw(col.data.data(), col.data.size() * sizeof(float));
     }
   }
-  for (uint32_t i = 0; i < n; ++i) EncodeValue(payloads_[i], w);
+  if (!packed_offsets_.empty()) {
+    w.Raw(packed_payloads_.data(), packed_payloads_.size());
+  } else {
+    for (uint32_t i = 0; i < n; ++i) EncodeValue(payloads_[i], w);
+  }
   AppendCrc(w);
   return w.Take();
 }
@@ -114,7 +118,7 @@ base::Result<std::unique_ptr<Segment>> Segment::DeserializeData(std::string_view
   seg->ids_.resize(n);
   seg->versions_.resize(n);
   seg->deleted_.resize(n);
-  seg->payloads_.resize(n);
+  if (!sealed) seg->payloads_.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     uint8_t u = r.U8();
     if (u > 1) r.Fail();
@@ -163,8 +167,22 @@ base::Result<std::unique_ptr<Segment>> Segment::DeserializeData(std::string_view
       col.data.assign(size_t(n) * col.dim, 0.0f);
     }
   }
-  for (uint32_t i = 0; i < n && r.ok(); ++i) seg->payloads_[i] = DecodeValue(r);
+  // Each payload is decoded (checked); sealed segments keep the checked bytes packed.
+  const size_t payloads_start = bytes.size() - 4 - r.remaining();
+  std::vector<uint64_t> offsets;
+  if (sealed) offsets.reserve(size_t(n) + 1);
+  for (uint32_t i = 0; i < n && r.ok(); ++i) {
+    offsets.push_back(bytes.size() - 4 - r.remaining() - payloads_start);
+    Value v = DecodeValue(r);
+    if (!sealed) seg->payloads_[i] = std::move(v);
+  }
   if (!r.AtEnd()) return base::Status::Corruption("segment data file is malformed");
+  if (sealed) {
+    offsets.push_back(bytes.size() - 4 - payloads_start);
+    seg->packed_payloads_.assign(bytes.substr(payloads_start, offsets.back()));
+    seg->packed_offsets_ = std::move(offsets);
+    std::vector<Value>().swap(seg->payloads_);
+  }
   seg->live_ = 0;
   for (uint8_t d : seg->deleted_) seg->live_ += d ? 0 : 1;
   seg->data_dirty_ = false;
