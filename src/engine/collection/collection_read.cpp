@@ -292,6 +292,7 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
     }
     const uint64_t full_scan_points = h.full_scan_threshold * 1024 / (dim * sizeof(float));
     size_t ef = req.hnsw_ef ? *req.hnsw_ef : h.ef_construct;
+    const size_t requested_ef = ef;  // before a filter widens the beam
     const uint64_t live = std::max<uint64_t>(seg.live_count(), 1);
     const double s = req.filter ? std::min(1.0, double(allowed_count) / double(live)) : 1.0;
     // A restrictive filter starves the graph search of matches (recall 0.88 at 10% selectivity and
@@ -322,25 +323,28 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
         return !excluded(i);
       };
       bool need_accept = req.filter || seg.deleted_count() > 0 || !exclude.empty();
-      if (quant) {
-        std::function<float(uint32_t)> dist = [&](uint32_t node) {
-          return quant->Dist(*prepared, node);
-        };
-        // Rescoring the whole beam (ef candidates, already found) costs ef float distances and
-        // recovers most of what the codes misorder.
-        const size_t fetch = rescore ? std::max(ef, k_quant) : k_quant;
-        for (const auto& [d, off] :
-             index->SearchWith(dist, fetch, std::max(ef, fetch), need_accept ? &accept : nullptr)) {
-          push_quantized(off);
-        }
-        return true;
-      }
       // A restrictive filter may exclude the query's whole neighbourhood (a category tied to the
       // clusters): the walk also starts from the closest of an even sample of the matches.
       std::vector<uint32_t> seeds;
       if (req.filter && s < 0.5) {
         const size_t want = std::min<size_t>(matches.size(), kFilterSeedSample);
         for (size_t j = 0; j < want; ++j) seeds.push_back(matches[j * matches.size() / want]);
+      }
+      if (quant) {
+        std::function<float(uint32_t)> dist = [&](uint32_t node) {
+          return quant->Dist(*prepared, node);
+        };
+        // Rescoring the whole beam (ef candidates, already found) costs ef float distances and
+        // recovers most of what the codes misorder.
+        // A beam widened for a filter is not rescored whole: its best `hnsw_ef` are (each row
+        // rescored from a column on disk is a read).
+        const size_t fetch = rescore ? std::max(std::min(ef, requested_ef), k_quant) : k_quant;
+        for (const auto& [d, off] :
+             index->SearchWith(dist, fetch, std::max(ef, fetch), need_accept ? &accept : nullptr,
+                               seeds, two_hop)) {
+          push_quantized(off);
+        }
+        return true;
       }
       for (const auto& [score, off] :
            index->Search(query, k, ef, need_accept ? &accept : nullptr, seeds, two_hop)) {

@@ -392,27 +392,33 @@ uint32_t HnswIndex::GreedyDescend(const DistFn& dist) const {
   return cur;
 }
 
+// Only the closest few seeds start the walk: expanding every sampled one would cost more than the
+// search it shortens. Empty when there are at most that many (they are used as they are).
+template <typename D>
+std::vector<uint32_t> HnswIndex::ClosestSeeds(const D& dist,
+                                              std::span<const uint32_t> seeds) const {
+  constexpr size_t kMaxSeeds = 16;
+  std::vector<uint32_t> closest;
+  if (seeds.size() <= kMaxSeeds) return closest;
+  std::vector<Cand> scored;
+  scored.reserve(seeds.size());
+  for (uint32_t s : seeds) {
+    if (s < n_ && levels_[s] >= 0) scored.push_back({dist(s), s});
+  }
+  const size_t keep = std::min(kMaxSeeds, scored.size());
+  std::partial_sort(scored.begin(), scored.begin() + keep, scored.end());
+  for (size_t i = 0; i < keep; ++i) closest.push_back(scored[i].id);
+  return closest;
+}
+
 std::vector<std::pair<float, uint32_t>> HnswIndex::Search(
     const float* query, size_t k, size_t ef, const std::function<bool(uint32_t)>* accept,
     std::span<const uint32_t> seeds, bool two_hop) const {
   std::vector<std::pair<float, uint32_t>> out;
   if (max_level_ < 0 || k == 0) return out;
   FloatDist dist{this, query};
-  // Only the closest few seeds start the walk: expanding every sampled one would cost more than
-  // the search it shortens.
-  constexpr size_t kMaxSeeds = 16;
-  std::vector<uint32_t> closest;
-  if (seeds.size() > kMaxSeeds) {
-    std::vector<Cand> scored;
-    scored.reserve(seeds.size());
-    for (uint32_t s : seeds) {
-      if (s < n_ && levels_[s] >= 0) scored.push_back({dist(s), s});
-    }
-    const size_t keep = std::min(kMaxSeeds, scored.size());
-    std::partial_sort(scored.begin(), scored.begin() + keep, scored.end());
-    for (size_t i = 0; i < keep; ++i) closest.push_back(scored[i].id);
-    seeds = closest;
-  }
+  std::vector<uint32_t> closest = ClosestSeeds(dist, seeds);
+  if (!closest.empty()) seeds = closest;
   std::vector<Cand> found =
       SearchLayerWith(dist, GreedyDescend(dist), std::max(ef, k), 0, accept, seeds, two_hop);
   for (size_t i = 0; i < found.size() && out.size() < k; ++i) {
@@ -427,11 +433,15 @@ std::vector<std::pair<float, uint32_t>> HnswIndex::Search(
 
 std::vector<std::pair<float, uint32_t>> HnswIndex::SearchWith(
     const std::function<float(uint32_t)>& dist, size_t k, size_t ef,
-    const std::function<bool(uint32_t)>* accept) const {
+    const std::function<bool(uint32_t)>* accept, std::span<const uint32_t> seeds,
+    bool two_hop) const {
   std::vector<std::pair<float, uint32_t>> out;
   if (max_level_ < 0 || k == 0) return out;
   FnDist fn{dist};
-  std::vector<Cand> found = SearchLayerWith(fn, GreedyDescend(fn), std::max(ef, k), 0, accept);
+  std::vector<uint32_t> closest = ClosestSeeds(fn, seeds);
+  if (!closest.empty()) seeds = closest;
+  std::vector<Cand> found =
+      SearchLayerWith(fn, GreedyDescend(fn), std::max(ef, k), 0, accept, seeds, two_hop);
   for (size_t i = 0; i < found.size() && out.size() < k; ++i) {
     out.emplace_back(found[i].dist, found[i].id);
   }

@@ -59,10 +59,13 @@ class HnswIndex {
                                                  bool two_hop = false) const;
 
   // Search with another distance (e.g. over quantized codes): `dist(node)` is an internal
-  // distance, lower is closer. Returns up to k (distance, offset) pairs, closest first.
-  std::vector<std::pair<float, uint32_t>> SearchWith(
-      const std::function<float(uint32_t)>& dist, size_t k, size_t ef,
-      const std::function<bool(uint32_t)>* accept) const;
+  // distance, lower is closer. Returns up to k (distance, offset) pairs, closest first. `seeds`
+  // and `two_hop` as for Search.
+  std::vector<std::pair<float, uint32_t>> SearchWith(const std::function<float(uint32_t)>& dist,
+                                                     size_t k, size_t ef,
+                                                     const std::function<bool(uint32_t)>* accept,
+                                                     std::span<const uint32_t> seeds = {},
+                                                     bool two_hop = false) const;
 
   uint32_t size() const { return n_; }
   uint32_t indexed_count() const { return indexed_; }
@@ -103,6 +106,8 @@ class HnswIndex {
   void SelectNeighbors(std::vector<Cand>& cands, size_t m) const;
   uint32_t* Links(uint32_t node, int level);
   const uint32_t* Links(uint32_t node, int level) const;
+  template <typename D>
+  std::vector<uint32_t> ClosestSeeds(const D& dist, std::span<const uint32_t> seeds) const;
   size_t MaxLinks(int level) const { return level == 0 ? 2 * params_.m : params_.m; }
 
   const float* data_ = nullptr;
