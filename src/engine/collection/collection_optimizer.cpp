@@ -276,6 +276,7 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     uint64_t live = 0;
     for (const Segment* s : task.sources) live += s->live_count();
     rebuilt = std::make_unique<Segment>(next_segment_id_++, Specs());
+    rebuilt->PackPayloads();  // filled packed: no decoded copy of half a million payloads
     {
       std::lock_guard t(tracker_mu_);
       OptimizationRecord rec;

@@ -124,7 +124,11 @@ const Value& Segment::PayloadRef(uint32_t off, Value& scratch) const {
 }
 
 void Segment::PackPayloads() {
-  if (!packed_offsets_.empty() || payloads_.size() != size()) return;
+  if (!packed_offsets_.empty()) {
+    packed_payloads_.shrink_to_fit();
+    return;
+  }
+  if (payloads_.size() != size()) return;
   base::ByteWriter w;
   std::vector<uint64_t> offsets;
   offsets.reserve(size_t(size()) + 1);
@@ -134,7 +138,6 @@ void Segment::PackPayloads() {
   }
   offsets.push_back(w.data().size());
   packed_payloads_ = w.Take();
-  packed_payloads_.shrink_to_fit();
   packed_offsets_ = std::move(offsets);
   std::vector<Value>().swap(payloads_);
 }
@@ -235,8 +238,16 @@ uint32_t Segment::Append(const PointId& id, uint64_t version, const NamedVectors
   ids_.push_back(id);
   versions_.push_back(version);
   deleted_.push_back(0);
-  UnpackPayloads();
-  payloads_.push_back(std::move(payload));
+  if (packed_offsets_.empty()) {
+    payloads_.push_back(std::move(payload));
+  } else {
+    // A packed segment being filled (the optimizer's new segment): encoded as it comes, so the
+    // copy never holds the decoded payloads of a whole segment.
+    base::ByteWriter w;
+    EncodeValue(payload, w);
+    packed_payloads_.append(w.data());
+    packed_offsets_.push_back(packed_payloads_.size());
+  }
   for (auto& [name, col] : columns_) {
     if (col.mapped) std::abort();  // sealed segments on disk never take new rows
     col.data.resize(col.data.size() + col.dim, 0.0f);

@@ -125,6 +125,8 @@ class Segment {
   void MarkIndexPersisted() { index_dirty_ = false; }
   uint32_t deleted_count() const { return size() - live_; }
 
+  // Keeps payloads packed from now on (Seal does it too): a new segment the optimizer fills.
+  void PackPayloads();
   // Appends a point (vectors already validated and normalized); returns its offset.
   uint32_t Append(const PointId& id, uint64_t version, const NamedVectors& vectors, Value payload);
   void SetVector(uint32_t off, const std::string& name, const std::vector<float>& v);
@@ -192,7 +194,6 @@ class Segment {
   std::vector<PointId> ids_;
   std::vector<uint64_t> versions_;
   std::vector<uint8_t> deleted_;
-  void PackPayloads();
   void UnpackPayloads();
   std::vector<Value> payloads_;  // decoded (appendable segments; empty when packed)
   // Packed (sealed segments): the encoded payloads back to back, and size() + 1 offsets into them.

@@ -77,6 +77,21 @@ TEST(SegmentTest, SealedPayloadsArePackedAndReadBackUnchanged) {
   EXPECT_EQ(seg->PayloadAt(4), PayloadOf(4));
 }
 
+TEST(SegmentTest, PackedSegmentEncodesAppendedPayloads) {
+  VectorSpecs specs{{"", VectorSpec{2, Distance::kDot}}};
+  Segment seg(9, specs);
+  seg.PackPayloads();  // as the optimizer fills a new segment
+  for (int i = 0; i < 100; ++i) {
+    seg.Append(PointId::Num(i), 1, NamedVectors{{"", {1.0f, 0.0f}}}, PayloadOf(i));
+  }
+  seg.Seal();
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(seg.PayloadAt(i), PayloadOf(i)) << i;
+  auto loaded = Segment::DeserializeData(seg.SerializeData(), specs, "/nonexistent");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded.value()->PayloadAt(42), PayloadOf(42));
+  EXPECT_EQ(CountTag(seg, "three"), 27u);  // i % 3 == 0 and i % 5 != 0 below 100
+}
+
 TEST(SegmentTest, AppendableSegmentRoundTripKeepsPayloadsDecoded) {
   auto seg = Filled(50);
   auto loaded = Segment::DeserializeData(seg->SerializeData(), seg->specs(), "/nonexistent");
