@@ -1,4 +1,6 @@
 // Read paths of Collection: retrieve, exact search, scroll, count, info.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -274,7 +276,10 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
     float score;
     if (rescore) {
       const float* v = seg.VectorInto(off, name, row.data());
-      if (!v) return;  // an I/O error on the vector file: the point is left out, not misscored
+      if (!v) {  // an I/O error on the vector file: the point is left out, not misscored
+        spdlog::error("collection {}: cannot read the vector file of segment {}", name_, seg.id());
+        return;
+      }
       score = Score(params.distance, query, v, dim);
     } else {
       score = quant->Score(*prepared, off);
@@ -388,12 +393,19 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
     }
     return false;
   }
-  // Score blocks of contiguous rows with one kernel dispatch each.
+  // Score blocks of contiguous rows with one kernel dispatch each. A column on disk is read block
+  // by block (one pread each) rather than through the map: a full scan then leaves RSS as it was.
   constexpr uint32_t kBlock = 1024;
   float scores[kBlock];
+  std::vector<float> block(seg.OnDisk(name) ? size_t(kBlock) * dim : 0);
   for (uint32_t start = 0; start < n; start += kBlock) {
     uint32_t count = std::min(kBlock, n - start);
-    ScoreMany(params.distance, query, column + size_t(start) * dim, count, dim, scores);
+    const float* rows = seg.RowsInto(name, start, count, block.data());
+    if (!rows) {
+      spdlog::error("collection {}: cannot read the vector file of segment {}", name_, seg.id());
+      return false;
+    }
+    ScoreMany(params.distance, query, rows, count, dim, scores);
     for (uint32_t k = 0; k < count; ++k) {
       uint32_t i = start + k;
       if (!top.Admits(scores[k]) || seg.IsDeleted(i) || !present[i] || excluded(i)) {

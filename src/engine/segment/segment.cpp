@@ -45,6 +45,18 @@ const float* Segment::VectorInto(uint32_t off, std::string_view name, float* buf
   return col.mapped->Read(kVectorFileHeaderBytes + off * bytes, buf, bytes) ? buf : nullptr;
 }
 
+const float* Segment::RowsInto(std::string_view name, uint32_t start, uint32_t count,
+                               float* buf) const {
+  auto it = columns_.find(name);
+  if (it == columns_.end()) return nullptr;
+  const Column& col = it->second;
+  if (!col.mapped) return col.data.data() + size_t(start) * col.dim;
+  const size_t row_bytes = size_t(col.dim) * sizeof(float);
+  return col.mapped->Read(kVectorFileHeaderBytes + start * row_bytes, buf, count * row_bytes)
+             ? buf
+             : nullptr;
+}
+
 const float* Segment::RawColumn(std::string_view name) const {
   auto it = columns_.find(name);
   return it == columns_.end() ? nullptr : it->second.rows();

@@ -72,6 +72,9 @@ class Segment {
   // column on disk, `buf` (dim floats) filled with a positional read, which maps no page into the
   // process. nullptr when the point has no such vector or the read fails.
   const float* VectorInto(uint32_t off, std::string_view name, float* buf) const;
+  // Rows [start, start + count) of a column (a block of a full scan): a pointer into memory, or,
+  // on disk, `buf` (count × dim floats) filled with one positional read. nullptr on a read error.
+  const float* RowsInto(std::string_view name, uint32_t start, uint32_t count, float* buf) const;
 
   // On-disk vector columns (sealed segments, before the segment is shared): writes the column to
   // `dir`/<id>-<k>.vec, maps it and frees the in-memory rows.
