@@ -103,6 +103,17 @@ class CollectionQuantizationTest : public ::testing::Test {
     return double(hit) / double(total);
   }
 
+  // A collection with `n` points, optimized and checkpointed (its files written).
+  std::unique_ptr<Collection> Loaded(int n) {
+    auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+    EXPECT_TRUE(created.ok());
+    if (!created.ok()) return nullptr;
+    EXPECT_TRUE(created.value()->Update(Points(0, n)).ok());
+    RunOptimizer(*created.value());
+    EXPECT_TRUE(created.value()->Checkpoint().ok());
+    return std::move(created.value());
+  }
+
   std::string dir_;
   CollectionConfig config_;
   QuantizationConfig scalar_;
@@ -284,12 +295,9 @@ TEST_F(CollectionQuantizationTest, OnDiskVectorsKeepRecallAndSurviveReload) {
 // memmap_threshold (KB of vectors per segment) puts the larger segments on disk, as in Qdrant.
 TEST_F(CollectionQuantizationTest, MemmapThresholdMovesLargeSegmentsToDisk) {
   config_.optimizer_config.memmap_threshold = 100;  // 1,365-point segments hold 256 KB
-  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
-  ASSERT_TRUE(created.ok());
-  Collection& c = *created.value();
-  ASSERT_TRUE(c.Update(Points(0, 4000)).ok());
-  RunOptimizer(c);
-  ASSERT_TRUE(c.Checkpoint().ok());
+  auto loaded = Loaded(4000);
+  ASSERT_TRUE(loaded);
+  Collection& c = *loaded;
   EXPECT_GE(VectorFilesIn(dir_ + "/c/segments").size(), 2u);
   EXPECT_GE(Recall(c, std::nullopt, false), 0.95);
 }
@@ -332,12 +340,9 @@ TEST_F(CollectionQuantizationTest, DamagedVectorFilesAreReported) {
 
 // Changing on_disk rebuilds the sealed segments (config_mismatch), both ways, as Qdrant does.
 TEST_F(CollectionQuantizationTest, OnDiskChangeMovesExistingSegments) {
-  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
-  ASSERT_TRUE(created.ok());
-  Collection& c = *created.value();
-  ASSERT_TRUE(c.Update(Points(0, 4000)).ok());
-  RunOptimizer(c);
-  ASSERT_TRUE(c.Checkpoint().ok());
+  auto loaded = Loaded(4000);
+  ASSERT_TRUE(loaded);
+  Collection& c = *loaded;
   EXPECT_TRUE(VectorFilesIn(dir_ + "/c/segments").empty());
   for (bool on_disk : {true, false}) {
     CollectionConfig updated = c.config();
