@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/huge_pages.h"
 #include "engine/index/distance_kernels.h"
 #include "engine/index/hnsw_index.h"
 #include "npy.h"
@@ -106,6 +107,8 @@ int main(int argc, char** argv) {
   size_t n, dim, nq, qd;
   auto base = LoadNpy<float>(dir + "/base.npy", &n, &dim, std::stoull(argv[2]));
   auto queries = LoadNpy<float>(dir + "/queries.npy", &nq, &qd);
+  // As a sealed segment's column (QUIVER_NO_HUGE_PAGES=1: 4 KB pages, for both peers).
+  quiver::base::UseHugePages(base.data(), base.size() * sizeof(float));
   const std::string filter = argc > 7 ? argv[7] : "";
   std::vector<uint8_t> mask;
   std::vector<uint32_t> matches;
@@ -161,6 +164,25 @@ int main(int argc, char** argv) {
       });
       return 0;
     }
+    // The planner's exact path for a filter (Collection::SearchSegment): the matching rows
+    // scored one by one, whole rows prefetched a few ahead.
+    RunQueries("quiver-filter-exact", {0}, nq, gt, [&](size_t q, size_t) {
+      std::vector<std::pair<float, uint32_t>> top;
+      const size_t m = matches.size(), row_bytes = dim * sizeof(float);
+      for (size_t j = 0; j < m; ++j) {
+        if (j + 4 < m) {
+          const char* ahead = reinterpret_cast<const char*>(&base[size_t(matches[j + 4]) * dim]);
+          for (size_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(ahead + b);
+        }
+        const float s = quiver::engine::Score(quiver::engine::Distance::kCosine, &queries[q * dim],
+                                              &base[size_t(matches[j]) * dim], dim);
+        top.emplace_back(-s, matches[j]);
+      }
+      std::partial_sort(top.begin(), top.begin() + std::min<size_t>(10, top.size()), top.end());
+      std::vector<uint32_t> ids;
+      for (size_t i = 0; i < top.size() && i < 10; ++i) ids.push_back(top[i].second);
+      return ids;
+    });
     std::function<bool(uint32_t)> accept = [&](uint32_t i) { return mask[i] != 0; };
     std::vector<uint32_t> seeds;
     const size_t sample = std::min<size_t>(512, matches.size());  // as Collection::SearchSegment
@@ -184,6 +206,7 @@ int main(int argc, char** argv) {
   if (which != "quiver") {
     hnswlib::InnerProductSpace space(dim);
     hnswlib::HierarchicalNSW<float> index(&space, n, 16, 100, 42);
+    quiver::base::UseHugePages(index.data_level0_memory_, n * index.size_data_per_element_);
     t0 = Clock::now();
     AddAllParallel(index, base.data(), n, dim, threads);
     std::cout << "{\"peer\":\"hnswlib-0.6.2\",\"n\":" << n << ",\"build_seconds\":" << Since(t0)

@@ -269,6 +269,9 @@ def main():
     ap.add_argument("--restart", action="store_true",
                     help="after green, restart the server on the same storage and measure RSS"
                          " again (what a loaded server holds, without the build's freed heap)")
+    ap.add_argument("--keep-storage", default=None,
+                    help="use this (new) directory as the server's storage and keep it afterwards"
+                         " (for experiments on the loaded collection)")
     a = ap.parse_args()
     passes = [p for p in a.quant_passes.split(",") if p]
     for p in passes:
@@ -289,7 +292,7 @@ def main():
 
     report = {"n": len(base), "dim": base.shape[1], "queries": len(queries),
               "machine": f"{os.cpu_count()} cores"}
-    storage = tempfile.mkdtemp(prefix="quiver-bench-")
+    storage = a.keep_storage or tempfile.mkdtemp(prefix="quiver-bench-")
     port = free_port()
     env = dict(os.environ, QUIVER__SERVICE__HOST="127.0.0.1", QUIVER__SERVICE__HTTP_PORT=str(port),
                QUIVER__STORAGE__STORAGE_PATH=storage, QUIVER__LOG_LEVEL="warn")
@@ -403,7 +406,8 @@ def main():
             print("server did not exit 120 s after SIGTERM; killing it", file=sys.stderr)
             server.kill()
             server.wait()
-        subprocess.call(["rm", "-rf", storage])
+        if not a.keep_storage:
+            subprocess.call(["rm", "-rf", storage])
 
     run_peers(a, data, report)
     print(json.dumps(report, indent=1))

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "base/work_pool.h"
 #include "engine/collection/collection.h"
@@ -228,11 +229,18 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
   const uint8_t* present = seg.RawPresence(name);
   const float* column = seg.RawColumn(name);
   if (!present || !column) return false;
-  // The points matching the filter (ascending offsets), and as a mask for the graph search.
-  std::vector<uint32_t> matches;
+  // The points matching the filter (ascending offsets), and as a mask for the graph search. A
+  // filter that one field index answers exactly uses the index's own list (and mask), uncopied.
+  std::vector<uint32_t> owned;
+  std::span<const uint32_t> matches;
   std::vector<uint8_t> allowed;
   uint64_t allowed_count = 0;
-  if (req.filter) {
+  const std::vector<uint32_t>* indexed = req.filter ? seg.IndexedMatches(*req.filter) : nullptr;
+  if (indexed) {
+    matches = *indexed;
+    allowed_count = matches.size();
+    if (allowed_count == 0) return false;
+  } else if (req.filter) {
     // Candidates from payload indexes when the filter's `must` has indexed fields (cardinality
     // without reading every payload); the whole filter is checked on each candidate unless the
     // indexes answered it exactly.
@@ -240,20 +248,21 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
     auto check = [&](uint32_t i) {
       if (seg.IsDeleted(i) || !present[i]) return;
       Segment::View view(seg, i);
-      if (engine::MatchesFilter(*req.filter, view, &text_indexes_)) matches.push_back(i);
+      if (engine::MatchesFilter(*req.filter, view, &text_indexes_)) owned.push_back(i);
     };
     auto candidates = seg.IndexedCandidates(*req.filter, &exact_candidates);
     if (candidates && exact_candidates) {
       // The indexes answered exactly: take their list as it is (a 50% filter lists half the
       // segment, and a pass over it per query cost as much as the graph search). Deleted rows
       // and rows without this vector are skipped where the list is used.
-      matches = std::move(*candidates);
+      owned = std::move(*candidates);
     } else if (candidates) {
-      matches.reserve(candidates->size());
+      owned.reserve(candidates->size());
       for (uint32_t i : *candidates) check(i);
     } else {
       for (uint32_t i = 0; i < n; ++i) check(i);
     }
+    matches = owned;
     allowed_count = matches.size();
     if (allowed_count == 0) return false;
   }
@@ -319,12 +328,14 @@ bool Collection::SearchSegment(const Segment& seg, const SearchRequest& req, con
     bool exact_cheaper =
         req.filter && (allowed_count < full_scan_points || double(allowed_count) < graph_cost);
     if (!exact_cheaper) {
-      if (req.filter) {
+      const uint8_t* mask = indexed ? seg.IndexedMask(*req.filter) : nullptr;
+      if (req.filter && !mask) {
         allowed.assign(n, 0);
         for (uint32_t i : matches) allowed[i] = 1;
+        mask = allowed.data();
       }
       std::function<bool(uint32_t)> accept = [&](uint32_t i) {
-        if ((req.filter && !allowed[i]) || seg.IsDeleted(i)) return false;
+        if ((mask && !mask[i]) || seg.IsDeleted(i)) return false;
         return !excluded(i);
       };
       bool need_accept = req.filter || seg.deleted_count() > 0 || !exclude.empty();

@@ -248,6 +248,78 @@ TEST_F(CollectionTest, OptimizerIndexesSealedSegmentsAndSearchStaysRight) {
   EXPECT_EQ(c.value()->Count(std::nullopt).value(), 7998u);
 }
 
+// A filter that one keyword index answers exactly searches the graph with the index's own list and
+// cached mask (no per-query copy): the answer must match exact search and skip deleted points.
+TEST_F(CollectionTest, LargeIndexedFilterWalksTheGraphWithTheIndexMask) {
+  config_.optimizer_config.max_segment_size = 96;  // 6,144 points of 4 floats per segment
+  config_.optimizer_config.indexing_threshold = 64;
+  config_.hnsw_config.full_scan_threshold = 1;  // KB: a 50% filter takes the graph path
+  config_.vectors[""].distance = Distance::kEuclid;
+  auto c = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.value()->CreatePayloadIndex("half", {"keyword", ""}).ok());
+  std::mt19937 rng(3);
+  std::normal_distribution<float> g(0, 1);
+  UpsertOp op;
+  for (int i = 0; i < 8000; ++i) {
+    PointStruct p;
+    p.id = PointId::Num(i);
+    const int cluster = i % 20;
+    p.vectors[""] = {cluster + 0.1f * g(rng), -cluster + 0.1f * g(rng), 0.1f * g(rng), 1};
+    Value payload{Object{}};
+    payload.Set("half", Value(i % 2 ? "odd" : "even"));
+    p.payload = payload;
+    op.points.push_back(p);
+  }
+  ASSERT_TRUE(c.value()->Update(op).ok());
+  while (c.value()->OptimizeStep(2)) {
+  }
+  ASSERT_GT(c.value()->Info().indexed_vectors_count, 6000u);
+  // Deleted after indexing: still in the index's list and mask, never in a result.
+  DeletePointsOp del;
+  for (int i = 1; i < 8000; i += 10) del.selector.ids.push_back(PointId::Num(i));
+  ASSERT_TRUE(c.value()->Update(del).ok());
+  auto filter_for = [](const char* value) {
+    Filter f;
+    FieldCondition fc;
+    fc.key = "half";
+    fc.cond = MatchValue{Value(value)};
+    f.must.push_back(Condition{fc});
+    return f;
+  };
+  size_t agree = 0, total = 0;
+  for (int q = 0; q < 20; ++q) {  // the mask is built by the first query and reused after
+    SearchRequest req;
+    req.vector = {q + 0.05f, -q - 0.05f, 0, 1};
+    req.limit = 10;
+    req.filter = filter_for("odd");
+    SearchStats stats;
+    req.stats = &stats;
+    auto approx = c.value()->Search(req);
+    ASSERT_TRUE(approx.ok());
+    EXPECT_TRUE(stats.used_graph);
+    req.exact = true;
+    auto exact = c.value()->Search(req);
+    ASSERT_TRUE(exact.ok());
+    std::set<PointId> truth;
+    for (const auto& r : exact.value()) truth.insert(r.id);
+    for (const auto& r : approx.value()) {
+      ASSERT_TRUE(r.id.lo % 2 == 1 && r.id.lo % 10 != 1) << r.id.lo;
+      agree += truth.count(r.id);
+    }
+    total += exact.value().size();
+  }
+  EXPECT_EQ(total, 200u);
+  EXPECT_GE(double(agree) / double(total), 0.95);
+  SearchRequest none;
+  none.vector = {1, -1, 0, 1};
+  none.limit = 5;
+  none.filter = filter_for("neither");
+  auto empty = c.value()->Search(none);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty.value().empty());
+}
+
 // Writers, readers, the optimizer and checkpoints at the same time: every search must succeed and
 // return live points only, and the final state must hold every write.
 TEST_F(CollectionTest, ConcurrentWritesSearchesOptimizationAndCheckpoints) {

@@ -3,6 +3,7 @@
 
 #include "base/byte_io.h"
 #include "base/crc32c.h"
+#include "base/huge_pages.h"
 #include "engine/index/hnsw_index.h"
 
 namespace quiver::engine {
@@ -66,6 +67,7 @@ base::Result<std::unique_ptr<HnswIndex>> HnswIndex::Deserialize(std::string_view
   idx->levels_.assign(levels.begin(), levels.end());
   idx->links0_.resize(size_t(n) * (2 * m + 1));
   std::memcpy(idx->links0_.data(), links0.data(), links0.size());
+  base::UseHugePages(idx->links0_.data(), links0.size());
   idx->upper_.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     int level = idx->levels_[i];

@@ -11,6 +11,7 @@
 
 #include "base/byte_io.h"
 #include "base/crc32c.h"
+#include "base/huge_pages.h"
 #include "engine/index/distance_kernels.h"
 
 namespace quiver::engine {
@@ -332,6 +333,7 @@ std::unique_ptr<HnswIndex> HnswIndex::Build(const float* data, const uint8_t* pr
   const uint32_t m = idx->params_.m;
   idx->levels_.assign(n, -1);
   idx->links0_.assign(size_t(n) * (2 * m + 1), 0);
+  base::UseHugePages(idx->links0_.data(), idx->links0_.size() * sizeof(uint32_t));
   idx->upper_.resize(n);
   std::vector<uint32_t> order;
   for (uint32_t i = 0; i < n; ++i) {
@@ -357,6 +359,7 @@ std::unique_ptr<HnswIndex> HnswIndex::Extend(const HnswIndex& base, const float*
   idx->levels_.resize(idx->n_, -1);
   idx->links0_ = base.links0_;
   idx->links0_.resize(size_t(idx->n_) * (2 * m + 1), 0);
+  base::UseHugePages(idx->links0_.data(), idx->links0_.size() * sizeof(uint32_t));
   idx->upper_ = base.upper_;
   idx->upper_.resize(idx->n_);
   idx->entry_ = base.entry_;

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "base/huge_pages.h"
 #include "engine/index/quantized_kernels.h"
 
 namespace quiver::engine {
@@ -43,6 +44,7 @@ std::unique_ptr<ScalarQuantized> ScalarQuantized::Build(const float* data, const
     if (present && !present[i]) continue;
     q->Encode(data + size_t(i) * dim, q->codes_.data() + size_t(i) * dim);
   }
+  base::UseHugePages(q->codes_.data(), q->codes_.size());
   return q;
 }
 

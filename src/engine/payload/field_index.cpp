@@ -78,4 +78,30 @@ std::optional<std::vector<uint32_t>> FieldIndex::Candidates(const FieldCondition
   return std::nullopt;
 }
 
+const std::vector<uint32_t>* FieldIndex::Postings(const FieldCondition& cond) const {
+  static const std::vector<uint32_t> kNone;
+  const bool exact_types = type_ == "keyword" || type_ == "integer" || type_ == "bool";
+  const auto* m = std::get_if<MatchValue>(&cond.cond);
+  if (!m || !has_exact_ || !exact_types || cond.is_empty || cond.is_null) return nullptr;
+  auto t = Token(m->value);
+  if (!t) return nullptr;
+  auto it = exact_.find(*t);
+  return it == exact_.end() ? &kNone : &it->second;
+}
+
+const uint8_t* FieldIndex::PostingMask(const FieldCondition& cond, uint32_t n) const {
+  const std::vector<uint32_t>* list = Postings(cond);
+  if (!list || list->size() < n / 64 || list->empty()) return nullptr;
+  const std::string token = *Token(std::get<MatchValue>(cond.cond).value);
+  std::lock_guard lock(masks_mu_);
+  auto& mask = masks_[token];
+  if (!mask) {  // never replaced once built: searches may hold its pointer
+    mask = std::make_unique<std::vector<uint8_t>>(n, 0);
+    for (uint32_t i : *list) {
+      if (i < n) (*mask)[i] = 1;
+    }
+  }
+  return mask->size() == n ? mask->data() : nullptr;
+}
+
 }  // namespace quiver::engine

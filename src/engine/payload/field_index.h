@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -32,6 +33,14 @@ class FieldIndex {
   std::optional<std::vector<uint32_t>> Candidates(const FieldCondition& cond,
                                                   bool* exact = nullptr) const;
 
+  // The offsets of a `match: {value}` condition that this index answers exactly (keyword, integer,
+  // bool), without a copy; null when it cannot answer it so.
+  const std::vector<uint32_t>* Postings(const FieldCondition& cond) const;
+  // For such a condition whose offsets are at least 1/64 of the n points: a byte per point, 1 where
+  // it matches, built on first use and kept (the graph walk's predicate for a large filter, which
+  // per query would cost a copy and a pass over half the segment at 50%). Null otherwise.
+  const uint8_t* PostingMask(const FieldCondition& cond, uint32_t n) const;
+
   const std::string& key() const { return key_; }
 
  private:
@@ -44,6 +53,8 @@ class FieldIndex {
   std::vector<std::pair<double, uint32_t>> numeric_;  // sorted after Build
   bool has_exact_ = false;
   bool has_numeric_ = false;
+  mutable std::mutex masks_mu_;
+  mutable std::unordered_map<std::string, std::unique_ptr<std::vector<uint8_t>>> masks_;
 };
 
 template <typename PayloadAt>

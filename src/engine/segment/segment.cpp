@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "base/byte_io.h"
+#include "base/huge_pages.h"
 #include "engine/segment/vector_file.h"
 #include "engine/types/value_codec.h"
 
@@ -135,6 +136,16 @@ const Value& Segment::PayloadRef(uint32_t off, Value& scratch) const {
   return scratch;
 }
 
+void Segment::Seal() {
+  sealed_ = true;
+  PackPayloads();
+  for (auto& [name, col] : columns_) {
+    base::UseHugePages(col.data.data(), col.data.size() * sizeof(float));
+  }
+  data_dirty_ = true;
+  ++change_epoch_;
+}
+
 void Segment::PackPayloads() {
   if (!packed_offsets_.empty()) {
     packed_payloads_.shrink_to_fit();
@@ -231,6 +242,29 @@ std::optional<std::vector<uint32_t>> Segment::IndexedCandidates(const Filter& fi
   }
   *exact = result.has_value() && all_exact;
   return result;
+}
+
+namespace {
+// The field condition of a filter that is exactly one `must` field condition, else null.
+const FieldCondition* SingleFieldCondition(const Filter& filter) {
+  if (filter.must.size() != 1 || !filter.should.empty() || !filter.must_not.empty() ||
+      filter.min_should) {
+    return nullptr;
+  }
+  return std::get_if<FieldCondition>(&filter.must[0].c);
+}
+}  // namespace
+
+const std::vector<uint32_t>* Segment::IndexedMatches(const Filter& filter) const {
+  const FieldCondition* fc = SingleFieldCondition(filter);
+  const FieldIndex* idx = fc ? FieldIndexFor(fc->key) : nullptr;
+  return idx ? idx->Postings(*fc) : nullptr;
+}
+
+const uint8_t* Segment::IndexedMask(const Filter& filter) const {
+  const FieldCondition* fc = SingleFieldCondition(filter);
+  const FieldIndex* idx = fc ? FieldIndexFor(fc->key) : nullptr;
+  return idx ? idx->PostingMask(*fc, size()) : nullptr;
 }
 
 void Segment::Reserve(uint32_t points) {

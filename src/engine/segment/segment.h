@@ -42,12 +42,8 @@ class Segment {
   uint32_t size() const { return static_cast<uint32_t>(ids_.size()); }
   uint32_t live_count() const { return live_; }
   bool sealed() const { return sealed_; }
-  void Seal() {
-    sealed_ = true;
-    PackPayloads();
-    data_dirty_ = true;
-    ++change_epoch_;
-  }
+  // No more appends: payloads are packed and the vector columns moved to huge pages.
+  void Seal();
   // Bytes of vector data held (for the sealing threshold).
   uint64_t vector_bytes() const;
 
@@ -121,6 +117,12 @@ class Segment {
   // matches among non-deleted points (every condition answered exactly by an index); otherwise
   // callers re-check the whole filter on each candidate.
   std::optional<std::vector<uint32_t>> IndexedCandidates(const Filter& filter, bool* exact) const;
+  // When `filter` is a single `must` condition that a field index answers exactly: its offsets
+  // (sorted, deleted ones included), without a copy; null otherwise.
+  const std::vector<uint32_t>* IndexedMatches(const Filter& filter) const;
+  // For such a filter with many matches: a byte per offset, 1 where it matches (deleted ones
+  // included), kept by the index (FieldIndex::PostingMask); null otherwise.
+  const uint8_t* IndexedMask(const Filter& filter) const;
   // Points not deleted whose payload has a non-null value at `path` (payload_schema's `points`).
   // Sealed segments (whose payloads never change) remember per key which offsets have one, so a
   // collection info call does not read every payload again.

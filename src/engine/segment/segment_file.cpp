@@ -3,6 +3,7 @@
 
 #include "base/byte_io.h"
 #include "base/crc32c.h"
+#include "base/huge_pages.h"
 #include "engine/segment/segment.h"
 #include "engine/segment/vector_file.h"
 #include "engine/types/value_codec.h"
@@ -159,6 +160,7 @@ base::Result<std::unique_ptr<Segment>> Segment::DeserializeData(std::string_view
     if (!r.ok()) break;
     col.data.resize(size_t(n) * dim);
     std::memcpy(col.data.data(), data.data(), data.size());
+    if (sealed) base::UseHugePages(col.data.data(), data.size());
   }
   for (auto& [name, col] : seg->columns_) {
     if (col.present.size() != n || (!col.mapped && col.data.size() != size_t(n) * col.dim)) {
