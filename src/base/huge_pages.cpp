@@ -13,6 +13,10 @@ namespace quiver::base {
 
 void UseHugePages(const void* p, size_t bytes) {
   constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  // Only arrays that glibc maps on their own (it always does from 32 MB): the mark stays on the
+  // range, and on heap memory reused later khugepaged would fill sparse 2 MB ranges, raising RSS.
+  constexpr size_t kMinBytes = size_t{32} << 20;
+  if (bytes < kMinBytes) return;
   const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
   const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
   // QUIVER_NO_HUGE_PAGES=1 turns this off (for comparisons in benchmarks).
