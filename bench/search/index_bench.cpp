@@ -10,6 +10,8 @@
 //   cmake --build --preset release --target quiver_index_bench
 //   build/bench/search/quiver_index_bench DATA_DIR N THREADS ef1,ef2,... [quiver|hnswlib|both]
 //     [GRAPH_FILE] [KEY=VALUE]
+// Mode `cells` (with KEY=VALUE; GRAPH_FILE is ignored, the list is of probe counts) measures an
+// experimental filtered path instead: see RunCells.
 // DATA_DIR holds base.npy and queries.npy from bench/common/datagen.py; the first N base rows are
 // indexed and the exact top 10 over them is computed here.
 #include <hnswlib/hnswlib.h>
@@ -17,6 +19,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -90,6 +93,82 @@ void RunQueries(const char* peer, const std::vector<size_t>& efs, size_t nq,
   }
 }
 
+// Experiment for a planner path not in the server yet: cells of ~250 rows (centres: an even sample
+// of the rows, every row assigned to its nearest centre through a small graph over them). A
+// filtered query walks the centre graph to the `probe` nearest cells that hold matches and scores
+// their matching rows exactly. Prints recall, QPS and the rows scored per query for each probe
+// count.
+void RunCells(const std::vector<float>& base, size_t n, size_t dim,
+              const std::vector<float>& queries, size_t nq,
+              const std::vector<std::vector<uint32_t>>& gt, const std::vector<uint32_t>& matches,
+              int threads, const std::vector<size_t>& probes) {
+  using quiver::engine::Distance;
+  using quiver::engine::HnswIndex;
+  const size_t ncells = std::max<size_t>(1, n / 250);
+  std::vector<float> centres(ncells * dim);
+  for (size_t c = 0; c < ncells; ++c) {
+    std::copy_n(&base[(c * n / ncells) * dim], dim, &centres[c * dim]);
+  }
+  auto t0 = Clock::now();
+  quiver::engine::HnswParams params;
+  params.threads = threads;
+  auto graph = HnswIndex::Build(centres.data(), nullptr, uint32_t(ncells), uint32_t(dim),
+                                Distance::kCosine, params);
+  std::vector<uint32_t> cell_of(n);
+  std::atomic<size_t> next{0};
+  auto assign = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      auto found = graph->Search(&base[i * dim], 1, 32, nullptr);
+      cell_of[i] = found.empty() ? 0 : found[0].second;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(assign);
+  assign();
+  for (auto& t : pool) t.join();
+  // Route by each cell's mean (normalised), not by the sampled row: a row's own noise would rank
+  // its cell.
+  std::vector<float> means(ncells * dim, 0.0f);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t d = 0; d < dim; ++d) means[cell_of[i] * dim + d] += base[i * dim + d];
+  }
+  for (size_t c = 0; c < ncells; ++c) {
+    float norm = 0;
+    for (size_t d = 0; d < dim; ++d) norm += means[c * dim + d] * means[c * dim + d];
+    norm = norm > 0 ? 1.0f / std::sqrt(norm) : 0.0f;
+    for (size_t d = 0; d < dim; ++d) means[c * dim + d] *= norm;
+  }
+  centres = std::move(means);
+  graph = HnswIndex::Build(centres.data(), nullptr, uint32_t(ncells), uint32_t(dim),
+                           Distance::kCosine, params);
+  std::cerr << "cells: " << ncells << " centres, graph and assignment " << Since(t0) << " s\n";
+  std::vector<std::vector<uint32_t>> members(ncells);  // the matching rows of each cell
+  for (uint32_t i : matches) members[cell_of[i]].push_back(i);
+  std::function<bool(uint32_t)> has_matches = [&](uint32_t c) { return !members[c].empty(); };
+  for (size_t probe : probes) {
+    size_t scored = 0;
+    RunQueries("cells", {probe}, nq, gt, [&](size_t q, size_t) {
+      const float* query = &queries[q * dim];
+      std::vector<std::pair<float, uint32_t>> top;
+      for (const auto& [score, c] :
+           graph->Search(query, probe, std::max<size_t>(probe, 32), &has_matches)) {
+        for (uint32_t i : members[c]) {
+          top.emplace_back(-quiver::engine::Score(Distance::kCosine, query, &base[i * dim], dim),
+                           i);
+        }
+      }
+      scored += top.size();
+      const size_t k = std::min<size_t>(10, top.size());
+      std::partial_sort(top.begin(), top.begin() + k, top.end());
+      std::vector<uint32_t> ids;
+      for (size_t i = 0; i < k; ++i) ids.push_back(top[i].second);
+      return ids;
+    });
+    std::cout << "{\"peer\":\"cells\",\"probe\":" << probe
+              << ",\"rows_scored_per_query\":" << scored / (3.0 * nq) << "}" << std::endl;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,6 +211,14 @@ int main(int argc, char** argv) {
   std::cerr << "exact top 10 of " << nq << " queries over " << n << " rows: " << Since(t0)
             << " s\n";
 
+  if (which == "cells") {  // the efs are the probe counts
+    if (filter.empty()) {
+      std::cerr << "cells: needs KEY=VALUE\n";
+      return 2;
+    }
+    RunCells(base, n, dim, queries, nq, gt, matches, threads, efs);
+    return 0;
+  }
   if (which != "hnswlib") {
     quiver::engine::HnswParams params;
     params.threads = threads;
