@@ -19,7 +19,7 @@ void UseHugePages(const void* p, size_t bytes) {
   if (bytes < kMinBytes) return;
   const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
   const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
-  // QUIVER_NO_HUGE_PAGES=1 turns this off (for comparisons in benchmarks).
+  // QUIVER_NO_HUGE_PAGES set to any value (even 0) turns this off (for benchmark comparisons).
   static const bool disabled = std::getenv("QUIVER_NO_HUGE_PAGES") != nullptr;
   if (disabled || p == nullptr || end <= begin) return;
   void* start = reinterpret_cast<void*>(begin);
