@@ -11,7 +11,11 @@
 //   build/bench/search/quiver_index_bench DATA_DIR N THREADS ef1,ef2,... [quiver|hnswlib|both]
 //     [GRAPH_FILE] [KEY=VALUE]
 // Mode `cells` (with KEY=VALUE; GRAPH_FILE is ignored, the list is of probe counts) measures an
-// experimental filtered path instead: see RunCells.
+// experimental filtered path instead: see RunCells. Two more experiments with KEY=VALUE (pass ""
+// as GRAPH_FILE): `subgraph` builds a graph over the matching rows only (what payload-aware links
+// give a filter; SUB_M and SUB_EF set m and ef_construct) and searches it at each ef; `sketch`
+// ranks the matches by 1-bit sketches (sign of row - mean, plain and norm-corrected) and rescores
+// the best R exactly, for each R in the list (QN limits the number of queries).
 // DATA_DIR holds base.npy and queries.npy from bench/common/datagen.py; the first N base rows are
 // indexed and the exact top 10 over them is computed here.
 #include <hnswlib/hnswlib.h>
@@ -20,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -169,6 +174,90 @@ void RunCells(const std::vector<float>& base, size_t n, size_t dim,
   }
 }
 
+// Experiment: 1-bit sketches of the matches (sign of row - mean; plain, and with the per-row
+// norm correction of RaBitQ) rank them, the best R are rescored exactly, for each R in `rs`.
+void RunSketch(const std::vector<float>& base, size_t n, size_t dim,
+               const std::vector<float>& queries, size_t nq,
+               const std::vector<std::vector<uint32_t>>& gt, const std::vector<uint32_t>& matches,
+               const std::vector<size_t>& rs) {
+  std::vector<float> mean(dim, 0.0f);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t d = 0; d < dim; ++d) mean[d] += base[i * dim + d];
+  }
+  for (auto& x : mean) x /= float(n);
+  const size_t m = matches.size();
+  std::vector<float> bits(m * dim);  // +1 / -1 per dimension here: ranking quality only
+  std::vector<float> norm(m), align(m);
+  for (size_t j = 0; j < m; ++j) {
+    const float* x = &base[size_t(matches[j]) * dim];
+    double nn = 0, al = 0;
+    for (size_t d = 0; d < dim; ++d) {
+      const float c = x[d] - mean[d];
+      bits[j * dim + d] = c > 0 ? 1.0f : -1.0f;
+      nn += c * c;
+      al += std::fabs(c);
+    }
+    norm[j] = float(std::sqrt(nn));
+    align[j] = float(al / std::sqrt(nn) / std::sqrt(double(dim)));  // <x^, b^>
+  }
+  const size_t sq = std::getenv("QN") ? std::stoul(std::getenv("QN")) : nq;
+  for (int corrected = 0; corrected < 2; ++corrected) {
+    RunQueries(corrected ? "sketch-corrected" : "sketch", rs, sq, gt, [&](size_t q, size_t r) {
+      const float* query = &queries[q * dim];
+      std::vector<std::pair<float, uint32_t>> est(m);
+      for (size_t j = 0; j < m; ++j) {
+        float s = 0;
+        for (size_t d = 0; d < dim; ++d) s += bits[j * dim + d] * query[d];
+        if (corrected) s = norm[j] * s / std::sqrt(float(dim)) / align[j];
+        est[j] = {-s, uint32_t(j)};
+      }
+      const size_t keep = std::min(r, m);
+      std::partial_sort(est.begin(), est.begin() + keep, est.end());
+      std::vector<std::pair<float, uint32_t>> top;
+      for (size_t j = 0; j < keep; ++j) {
+        const uint32_t i = matches[est[j].second];
+        top.emplace_back(
+            -quiver::engine::Score(quiver::engine::Distance::kCosine, query, &base[i * dim], dim),
+            i);
+      }
+      std::partial_sort(top.begin(), top.begin() + std::min<size_t>(10, top.size()), top.end());
+      std::vector<uint32_t> ids;
+      for (size_t i = 0; i < top.size() && i < 10; ++i) ids.push_back(top[i].second);
+      return ids;
+    });
+  }
+}
+
+// Experiment: a graph over the matching rows only (what payload-aware links give a filter),
+// built with SUB_M / SUB_EF (default m 16, ef_construct 100) and searched at each ef.
+void RunSubgraph(const std::vector<float>& base, size_t dim, const std::vector<float>& queries,
+                 size_t nq, const std::vector<std::vector<uint32_t>>& gt,
+                 const std::vector<uint32_t>& matches, int threads,
+                 const std::vector<size_t>& efs) {
+  quiver::engine::HnswParams params;
+  params.threads = threads;
+  if (const char* m = std::getenv("SUB_M")) params.m = std::stoul(m);
+  if (const char* e = std::getenv("SUB_EF")) params.ef_construct = std::stoul(e);
+  std::vector<float> rows(matches.size() * dim);
+  for (size_t j = 0; j < matches.size(); ++j) {
+    std::copy_n(&base[size_t(matches[j]) * dim], dim, &rows[j * dim]);
+  }
+  const auto t0 = Clock::now();
+  auto sub =
+      quiver::engine::HnswIndex::Build(rows.data(), nullptr, uint32_t(matches.size()),
+                                       uint32_t(dim), quiver::engine::Distance::kCosine, params);
+  std::cout << "{\"peer\":\"subgraph\",\"n\":" << matches.size() << ",\"m\":" << params.m
+            << ",\"ef_construct\":" << params.ef_construct << ",\"build_seconds\":" << Since(t0)
+            << "}" << std::endl;
+  RunQueries("subgraph", efs, nq, gt, [&](size_t q, size_t ef) {
+    std::vector<uint32_t> ids;
+    for (const auto& [score, id] : sub->Search(&queries[q * dim], 10, ef, nullptr)) {
+      ids.push_back(matches[id]);
+    }
+    return ids;
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -217,6 +306,18 @@ int main(int argc, char** argv) {
       return 2;
     }
     RunCells(base, n, dim, queries, nq, gt, matches, threads, efs);
+    return 0;
+  }
+  if ((which == "sketch" || which == "subgraph") && matches.empty()) {
+    std::cerr << which << ": needs KEY=VALUE with matching rows\n";
+    return 2;
+  }
+  if (which == "sketch") {
+    RunSketch(base, n, dim, queries, nq, gt, matches, efs);
+    return 0;
+  }
+  if (which == "subgraph") {
+    RunSubgraph(base, dim, queries, nq, gt, matches, threads, efs);
     return 0;
   }
   if (which != "hnswlib") {

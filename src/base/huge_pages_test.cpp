@@ -67,7 +67,9 @@ TEST(HugePages, KeepsTheContentAndBacksWholePagesWithHugePages) {
 TEST(HugePages, SmallOrEmptyRangesAreLeftAlone) {
   std::vector<uint8_t> small(size_t{8} << 20, 3);
   UseHugePages(small.data(), small.size());  // under 32 MB: left as it is
-  if (ThpMode() == "madvise") EXPECT_EQ(HugeKbAt(small.data()), 0);
+  if (ThpMode() == "madvise") {
+    EXPECT_EQ(HugeKbAt(small.data()), 0);
+  }
   UseHugePages(nullptr, size_t{64} << 20);
   UseHugePages(small.data(), 0);
   for (uint8_t b : small) ASSERT_EQ(b, 3);

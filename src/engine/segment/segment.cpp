@@ -139,11 +139,14 @@ const Value& Segment::PayloadRef(uint32_t off, Value& scratch) const {
 void Segment::Seal() {
   sealed_ = true;
   PackPayloads();
-  for (auto& [name, col] : columns_) {
-    base::UseHugePages(col.data.data(), col.data.size() * sizeof(float));
-  }
   data_dirty_ = true;
   ++change_epoch_;
+}
+
+void Segment::UseHugePages(const std::set<std::string>& skip) {
+  for (auto& [name, col] : columns_) {
+    if (!skip.count(name)) base::UseHugePages(col.data.data(), col.data.size() * sizeof(float));
+  }
 }
 
 void Segment::PackPayloads() {

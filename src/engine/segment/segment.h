@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,8 +43,12 @@ class Segment {
   uint32_t size() const { return static_cast<uint32_t>(ids_.size()); }
   uint32_t live_count() const { return live_; }
   bool sealed() const { return sealed_; }
-  // No more appends: payloads are packed and the vector columns moved to huge pages.
+  // No more appends: payloads are packed.
   void Seal();
+  // Moves the in-RAM vector columns to huge pages (base/huge_pages.h), except those in `skip`
+  // (about to move to vector files). For segments that are served as they are: the optimizer's
+  // output and loaded ones; a segment sealed by size is rebuilt by the optimizer anyway.
+  void UseHugePages(const std::set<std::string>& skip);
   // Bytes of vector data held (for the sealing threshold).
   uint64_t vector_bytes() const;
 
