@@ -8,8 +8,9 @@
 namespace quiver::engine {
 
 std::optional<std::string> FieldIndex::Token(const Value& v) {
-  if (v.is_string()) return "s" + v.as_string();
-  if (v.is_int()) return "i" + std::to_string(v.as_int());
+  // Built by append: GCC 12 warns (-Wrestrict, a false positive) on `"s" + string` inlined here.
+  if (v.is_string()) return std::string("s").append(v.as_string());
+  if (v.is_int()) return std::string("i").append(std::to_string(v.as_int()));
   if (v.is_bool()) return std::string(v.as_bool() ? "b1" : "b0");
   return std::nullopt;
 }
@@ -44,23 +45,20 @@ std::optional<std::vector<uint32_t>> FieldIndex::Candidates(const FieldCondition
   if (cond.is_empty || cond.is_null) return std::nullopt;
   // Exact answers: match value / any over keyword, uuid, integer or bool tokens (the same equality
   // the matcher uses: integers match integers only, strings compare byte-wise).
-  const bool exact_types = type_ == "keyword" || type_ == "integer" || type_ == "bool";
   if (const auto* m = std::get_if<MatchValue>(&cond.cond); m && has_exact_) {
-    auto t = Token(m->value);
-    if (!t) return std::nullopt;
-    auto it = exact_.find(*t);
-    if (exact) *exact = exact_types;
-    return it == exact_.end() ? std::vector<uint32_t>{} : it->second;
+    const std::vector<uint32_t>* list = ExactList(m->value);
+    if (!list) return std::nullopt;
+    if (exact) *exact = ExactTypes();
+    return *list;
   }
   if (const auto* m = std::get_if<MatchAny>(&cond.cond); m && has_exact_) {
     std::vector<uint32_t> out;
     for (const Value& v : m->values) {
-      auto t = Token(v);
-      if (!t) return std::nullopt;
-      auto it = exact_.find(*t);
-      if (it != exact_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+      const std::vector<uint32_t>* list = ExactList(v);
+      if (!list) return std::nullopt;
+      out.insert(out.end(), list->begin(), list->end());
     }
-    if (exact) *exact = exact_types;
+    if (exact) *exact = ExactTypes();
     return Union(std::move(out));
   }
   if (const auto* r = std::get_if<RangeCondition>(&cond.cond); r && has_numeric_) {
@@ -78,15 +76,18 @@ std::optional<std::vector<uint32_t>> FieldIndex::Candidates(const FieldCondition
   return std::nullopt;
 }
 
-const std::vector<uint32_t>* FieldIndex::Postings(const FieldCondition& cond) const {
+const std::vector<uint32_t>* FieldIndex::ExactList(const Value& v) const {
   static const std::vector<uint32_t> kNone;
-  const bool exact_types = type_ == "keyword" || type_ == "integer" || type_ == "bool";
-  const auto* m = std::get_if<MatchValue>(&cond.cond);
-  if (!m || !has_exact_ || !exact_types || cond.is_empty || cond.is_null) return nullptr;
-  auto t = Token(m->value);
+  auto t = Token(v);
   if (!t) return nullptr;
   auto it = exact_.find(*t);
   return it == exact_.end() ? &kNone : &it->second;
+}
+
+const std::vector<uint32_t>* FieldIndex::Postings(const FieldCondition& cond) const {
+  const auto* m = std::get_if<MatchValue>(&cond.cond);
+  if (!m || !has_exact_ || !ExactTypes() || cond.is_empty || cond.is_null) return nullptr;
+  return ExactList(m->value);
 }
 
 const uint8_t* FieldIndex::PostingMask(const FieldCondition& cond, uint32_t n) const {

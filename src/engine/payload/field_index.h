@@ -46,6 +46,10 @@ class FieldIndex {
  private:
   void Add(const Value& v, uint32_t offset);
   static std::optional<std::string> Token(const Value& v);
+  // The offsets holding `v` (an empty list when none do); null when `v` has no token here.
+  const std::vector<uint32_t>* ExactList(const Value& v) const;
+  // Whether an exact list is the whole answer to a match (keyword, integer, bool; not uuid).
+  bool ExactTypes() const { return type_ == "keyword" || type_ == "integer" || type_ == "bool"; }
 
   std::string key_;
   std::string type_;
