@@ -138,13 +138,15 @@ def run_queries(port, name, queries, gt, threads, params, flt=None, k=10):
 
 
 def server_mem_mb(pid):
-    """VmRSS (now) and VmHWM (peak) of the server, in MB."""
+    """VmRSS (now) and VmHWM (peak) of the server, in MB; and VmRSS split into RssAnon (heap and
+    anonymous maps) and RssFile (mapped files: vector files on disk, clean, reclaimable)."""
     out = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith(("VmRSS", "VmHWM")):
+            if line.startswith(("VmRSS", "VmHWM", "RssAnon", "RssFile")):
                 out[line.split(":")[0]] = int(line.split()[1]) / 1024
-    return {"rss_mb": out.get("VmRSS", 0.0), "peak_rss_mb": out.get("VmHWM", 0.0)}
+    return {"rss_mb": out.get("VmRSS", 0.0), "peak_rss_mb": out.get("VmHWM", 0.0),
+            "rss_anon_mb": out.get("RssAnon", 0.0), "rss_file_mb": out.get("RssFile", 0.0)}
 
 
 def optimizer_busy(c, name):
@@ -337,8 +339,10 @@ def main():
         # Once green, the last checkpoint writes the merged segments and graphs (~2 GB at 1M) for
         # a while; queries measured during it compete with that I/O. Let it finish first.
         time.sleep(a.settle)
-        report["server_rss_at_green_mb"] = server_mem_mb(server.pid)["rss_mb"]
-        report["server_peak_rss_to_green_mb"] = server_mem_mb(server.pid)["peak_rss_mb"]
+        mem = server_mem_mb(server.pid)
+        report["server_rss_at_green_mb"] = mem["rss_mb"]
+        report["server_rss_anon_file_at_green_mb"] = [mem["rss_anon_mb"], mem["rss_file_mb"]]
+        report["server_peak_rss_to_green_mb"] = mem["peak_rss_mb"]
         if a.restart:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=120)
@@ -353,7 +357,10 @@ def main():
                 time.sleep(0.1)
             report["restart_to_green_seconds"] = time.perf_counter() - t_restart
             c = Client(port)
-            report["server_rss_after_restart_mb"] = server_mem_mb(server.pid)["rss_mb"]
+            mem = server_mem_mb(server.pid)
+            report["server_rss_after_restart_mb"] = mem["rss_mb"]
+            report["server_rss_anon_file_after_restart_mb"] = [mem["rss_anon_mb"],
+                                                               mem["rss_file_mb"]]
         info = c.call("GET", "/collections/bench")
         report["indexed_vectors"] = info["indexed_vectors_count"]
         report["segments"] = info["segments_count"]
@@ -378,7 +385,9 @@ def main():
                 report["runs_cpp"].append(r)
                 print(json.dumps(r), flush=True)
         # Before the exact searches, which read every row (with on-disk vectors: the whole file).
-        report["server_rss_after_searches_mb"] = server_mem_mb(server.pid)["rss_mb"]
+        mem = server_mem_mb(server.pid)
+        report["server_rss_after_searches_mb"] = mem["rss_mb"]
+        report["server_rss_anon_file_after_searches_mb"] = [mem["rss_anon_mb"], mem["rss_file_mb"]]
         report["exact"] = run_queries(port, "bench", queries[:200], gt[:200], 1, {"exact": True})
         report["filtered"] = []
         for name, flt in datagen.FILTERS.items():
