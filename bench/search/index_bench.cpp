@@ -76,6 +76,15 @@ std::vector<std::vector<uint32_t>> ExactTop10(const std::vector<float>& base, si
   return gt;
 }
 
+// The ids of the 10 best (lowest first member) pairs, best first.
+std::vector<uint32_t> Best10(std::vector<std::pair<float, uint32_t>>& top) {
+  const size_t k = std::min<size_t>(10, top.size());
+  std::partial_sort(top.begin(), top.begin() + k, top.end());
+  std::vector<uint32_t> ids;
+  for (size_t i = 0; i < k; ++i) ids.push_back(top[i].second);
+  return ids;
+}
+
 template <class SearchFn>
 void RunQueries(const char* peer, const std::vector<size_t>& efs, size_t nq,
                 const std::vector<std::vector<uint32_t>>& gt, SearchFn search) {
@@ -163,11 +172,7 @@ void RunCells(const std::vector<float>& base, size_t n, size_t dim,
         }
       }
       scored += top.size();
-      const size_t k = std::min<size_t>(10, top.size());
-      std::partial_sort(top.begin(), top.begin() + k, top.end());
-      std::vector<uint32_t> ids;
-      for (size_t i = 0; i < k; ++i) ids.push_back(top[i].second);
-      return ids;
+      return Best10(top);
     });
     std::cout << "{\"peer\":\"cells\",\"probe\":" << probe
               << ",\"rows_scored_per_query\":" << scored / (3.0 * nq) << "}" << std::endl;
@@ -220,10 +225,7 @@ void RunSketch(const std::vector<float>& base, size_t n, size_t dim,
             -quiver::engine::Score(quiver::engine::Distance::kCosine, query, &base[i * dim], dim),
             i);
       }
-      std::partial_sort(top.begin(), top.begin() + std::min<size_t>(10, top.size()), top.end());
-      std::vector<uint32_t> ids;
-      for (size_t i = 0; i < top.size() && i < 10; ++i) ids.push_back(top[i].second);
-      return ids;
+      return Best10(top);
     });
   }
 }
@@ -282,8 +284,12 @@ int main(int argc, char** argv) {
   std::vector<uint32_t> matches;
   if (!filter.empty()) {
     const auto eq = filter.find('=');
-    const std::string needle =
-        "\"" + filter.substr(0, eq) + "\": \"" + filter.substr(eq + 1) + "\"";
+    // By append: `"\"" + string` here trips GCC 12's -Wrestrict false positive.
+    const std::string needle = std::string("\"")
+                                   .append(filter.substr(0, eq))
+                                   .append("\": \"")
+                                   .append(filter.substr(eq + 1))
+                                   .append("\"");
     std::ifstream payloads(dir + "/payload.jsonl");
     std::string line;
     const bool modulo = filter.substr(0, eq) == "mod";  // mod=K: every K-th row, no payload
@@ -366,10 +372,7 @@ int main(int argc, char** argv) {
                                               &base[size_t(matches[j]) * dim], dim);
         top.emplace_back(-s, matches[j]);
       }
-      std::partial_sort(top.begin(), top.begin() + std::min<size_t>(10, top.size()), top.end());
-      std::vector<uint32_t> ids;
-      for (size_t i = 0; i < top.size() && i < 10; ++i) ids.push_back(top[i].second);
-      return ids;
+      return Best10(top);
     });
     std::function<bool(uint32_t)> accept = [&](uint32_t i) { return mask[i] != 0; };
     std::vector<uint32_t> seeds;
