@@ -48,6 +48,25 @@ class PosixAppendFile : public AppendFile {
     size_ = size;
     return Status::Ok();
   }
+  Status WriteAt(uint64_t offset, std::string_view data) override {
+    if (offset + data.size() > size_) return Status::Internal("write past the end of " + path_);
+    // Linux ignores pwrite's offset on an O_APPEND descriptor (pwrite(2), BUGS): a second one.
+    int fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus("open " + path_, errno);
+    Status st = Status::Ok();
+    while (!data.empty() && st.ok()) {
+      ssize_t n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        st = ErrnoStatus("write " + path_, errno);
+      } else {
+        data.remove_prefix(static_cast<size_t>(n));
+        offset += static_cast<uint64_t>(n);
+      }
+    }
+    ::close(fd);
+    return st;
+  }
   uint64_t Size() const override { return size_; }
 
  private:

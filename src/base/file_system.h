@@ -24,6 +24,9 @@ class AppendFile {
   virtual Status Sync() = 0;
   // Truncates the file to `size` bytes.
   virtual Status Truncate(uint64_t size) = 0;
+  // Overwrites bytes already written, at `offset` (a header filled in once what follows it is
+  // known); the size does not change.
+  virtual Status WriteAt(uint64_t offset, std::string_view data) = 0;
   virtual uint64_t Size() const = 0;
 };
 

@@ -41,4 +41,18 @@ TEST_F(FileSystemTest, AppendTruncateAndList) {
   EXPECT_EQ(fs_->ReadFile(dir_ + "/missing").status().code(), StatusCode::kNotFound);
 }
 
+// WriteAt overwrites in place (on Linux, pwrite on the O_APPEND descriptor itself would append),
+// and appends after it still go to the end; writing past the end is refused.
+TEST_F(FileSystemTest, WriteAtOverwritesInPlace) {
+  auto f = fs_->OpenAppend(dir_ + "/file");
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE(f.value()->Append("0000abcdef").ok());
+  ASSERT_TRUE(f.value()->WriteAt(0, "HEAD").ok());
+  ASSERT_TRUE(f.value()->Append("!").ok());
+  EXPECT_EQ(f.value()->Size(), 11u);
+  EXPECT_EQ(fs_->ReadFile(dir_ + "/file").value(), "HEADabcdef!");
+  EXPECT_FALSE(f.value()->WriteAt(9, "xyz").ok());
+  EXPECT_EQ(fs_->ReadFile(dir_ + "/file").value(), "HEADabcdef!");
+}
+
 }  // namespace quiver::base

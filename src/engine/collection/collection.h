@@ -262,9 +262,9 @@ class Collection {
   bool NeedsIndex(const Segment& s) const;
   bool AppendableReadyToSeal() const;
   bool NeedsVacuum(const Segment& s) const;
-  // Whether a sealed segment keeps vector `name` on disk (mapped): the vector's `on_disk`, or
-  // its vectors passing optimizers_config.memmap_threshold (KB), as in Qdrant.
-  bool WantsOnDisk(const Segment& s, const std::string& name) const;
+  // Whether a sealed segment with `vector_kb` KB of vectors keeps vector `name` on disk (mapped):
+  // the vector's `on_disk`, or its vectors passing optimizers_config.memmap_threshold, as Qdrant.
+  bool WantsOnDisk(uint64_t vector_kb, const std::string& name) const;
   // A sealed segment whose vector storage (memory / disk) differs from what the config wants:
   // rebuilt by the optimizer (Qdrant's config_mismatch optimizer).
   bool NeedsStorageChange(const Segment& s) const;

@@ -112,17 +112,17 @@ std::map<std::string, std::unique_ptr<ScalarQuantized>> Collection::Quantize(
   return out;
 }
 
-bool Collection::WantsOnDisk(const Segment& s, const std::string& name) const {
+bool Collection::WantsOnDisk(uint64_t vector_kb, const std::string& name) const {
   auto it = config_.vectors.find(name);
   if (it != config_.vectors.end() && it->second.on_disk.value_or(false)) return true;
   const auto& threshold = config_.optimizer_config.memmap_threshold;
-  return threshold && *threshold > 0 && s.vector_bytes() / 1024 >= *threshold;
+  return threshold && *threshold > 0 && vector_kb >= *threshold;
 }
 
 bool Collection::NeedsStorageChange(const Segment& s) const {
   if (!s.sealed() || s.live_count() == 0 || vector_file_failed_) return false;
   for (const auto& [name, spec] : s.specs()) {
-    if (s.OnDisk(name) != WantsOnDisk(s, name)) return true;
+    if (s.OnDisk(name) != WantsOnDisk(s.vector_bytes() / 1024, name)) return true;
   }
   return false;
 }
@@ -242,6 +242,15 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
   std::map<std::string, HnswParams> to_build;
   std::map<std::string, PayloadIndexParams> payload_indexes;
   std::set<std::string> on_disk;  // vector columns the new segment keeps on disk
+  base::Status copied = base::Status::Ok();
+  std::vector<std::string> written;  // its vector files, kept from the checkpoint's clean-up
+  auto unpublish = [&] {
+    std::lock_guard t(tracker_mu_);
+    for (const auto& f : written) {
+      auto& v = unpublished_vector_files_;
+      v.erase(std::remove(v.begin(), v.end(), f), v.end());
+    }
+  };
   {
     std::shared_lock lock(mu_);
     // While points keep streaming in, merging would copy the growing merged segment again for
@@ -317,29 +326,69 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
         if (usable && (!base || s->size() > base->size())) base = s;
       }
     }
-    // Copy: the base first with every row (deleted ones stay deleted, so its graph's offsets
-    // hold), then the live points of the others.
-    auto copy = [&](const Segment* s, bool all_rows) {
-      for (uint32_t i = 0; i < s->size(); ++i) {
-        if (s->IsDeleted(i) && !all_rows) continue;
-        NamedVectors vectors;
-        for (const auto& [name, spec] : s->specs()) {
-          if (const float* v = s->VectorAt(i, name)) vectors[name].assign(v, v + spec.dim);
+    // Columns kept on disk go to their vector files row by row as they are copied, so the new
+    // segment's rows are never whole in memory (a 500k x 384 merge held 750 MB more); until the
+    // swap, the checkpoint's clean-up leaves the files alone. After a vector file could not be
+    // written, new segments keep their vectors in memory.
+    uint64_t rows = base ? base->size() : 0, row_bytes = 0;
+    for (const Segment* s : task.sources) rows += s != base ? s->live_count() : 0;
+    for (const auto& [name, spec] : rebuilt->specs()) row_bytes += uint64_t(spec.dim) * 4;
+    for (const auto& [name, spec] : rebuilt->specs()) {
+      if (vector_file_failed_ || !WantsOnDisk(rows * row_bytes / 1024, name)) continue;
+      const std::string file = rebuilt->VectorFileName(name);
+      {
+        std::lock_guard t(tracker_mu_);
+        for (const auto& f : {file, file + ".tmp"}) {
+          unpublished_vector_files_.push_back(f);
+          written.push_back(f);
         }
-        uint32_t off = rebuilt->Append(s->IdAt(i), s->VersionAt(i), vectors, s->PayloadAt(i));
-        if (s->IsDeleted(i)) rebuilt->MarkDeleted(off);
-        origin.emplace_back(s, i);
-        copy_done_.fetch_add(1, std::memory_order_relaxed);
       }
+      base::Status st = rebuilt->StreamVectorsToDisk(fs_, dir_ + "/segments", name);
+      if (st.ok()) {
+        on_disk.insert(name);
+      } else {
+        vector_file_failed_ = true;
+        spdlog::error("collection {}: cannot write vector file {}: {}", name_, file, st.message());
+      }
+    }
+    // Copy: the base first with every row (deleted ones stay deleted, so its graph's offsets
+    // hold), then the live points of the others. Rows are read in blocks, from vector files with
+    // positional reads, which map no page of the sources into the process.
+    auto copy = [&](const Segment* s, bool all_rows) -> base::Status {
+      constexpr uint32_t kBlock = 1024;
+      std::map<std::string, std::vector<float>> bufs;
+      std::map<std::string, const float*> block;
+      for (uint32_t start = 0; start < s->size(); start += kBlock) {
+        const uint32_t count = std::min(kBlock, s->size() - start);
+        for (const auto& [name, spec] : s->specs()) {
+          auto& buf = bufs[name];
+          buf.resize(size_t(kBlock) * spec.dim);
+          block[name] = s->RowsInto(name, start, count, buf.data());
+          if (!block[name]) {
+            return base::Status::Internal("cannot read the vectors of segment " +
+                                          std::to_string(s->id()));
+          }
+        }
+        for (uint32_t i = start; i < start + count; ++i) {
+          if (s->IsDeleted(i) && !all_rows) continue;
+          NamedVectors vectors;
+          for (const auto& [name, spec] : s->specs()) {
+            const float* v = block[name] + size_t(i - start) * spec.dim;
+            if (s->HasVector(i, name)) vectors[name].assign(v, v + spec.dim);
+          }
+          uint32_t off = rebuilt->Append(s->IdAt(i), s->VersionAt(i), vectors, s->PayloadAt(i));
+          if (s->IsDeleted(i)) rebuilt->MarkDeleted(off);
+          origin.emplace_back(s, i);
+          copy_done_.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      return base::Status::Ok();
     };
-    if (base) copy(base, true);
+    if (base) copied = copy(base, true);
     for (const Segment* s : task.sources) {
-      if (s != base) copy(s, false);
+      if (s != base && copied.ok()) copied = copy(s, false);
     }
     rebuilt->Seal();
-    for (const auto& [name, spec] : rebuilt->specs()) {
-      if (WantsOnDisk(*rebuilt, name)) on_disk.insert(name);
-    }
     rebuilt->UseHugePages(on_disk);  // before the graph build, which reads rows at random
     bool index = rebuilt->vector_bytes() / 1024 >= threshold.value_or(0);
     if (!index) to_build.clear();
@@ -356,32 +405,26 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     if (completed_.size() > kKeepCompleted) completed_.erase(completed_.begin());
   };
   auto started = std::chrono::steady_clock::now();
-  // Columns kept on disk are written (and mapped) before the graph is built over them; until the
-  // swap, the checkpoint's clean-up leaves the files alone.
-  std::vector<std::string> written;
-  auto unpublish = [&] {
-    std::lock_guard t(tracker_mu_);
-    for (const auto& f : written) {
-      auto& v = unpublished_vector_files_;
-      v.erase(std::remove(v.begin(), v.end(), f), v.end());
-    }
-  };
-  for (const auto& [name, spec] : rebuilt->specs()) {
-    if (!on_disk.count(name)) continue;
-    const std::string file = rebuilt->VectorFileName(name);
-    {
-      std::lock_guard t(tracker_mu_);
-      for (const auto& f : {file, file + ".tmp"}) {
-        unpublished_vector_files_.push_back(f);
-        written.push_back(f);
-      }
-    }
-    base::Status st = rebuilt->MoveVectorsToDisk(fs_, dir_ + "/segments", name);
-    if (!st.ok()) {
-      // The vectors stay in memory: correct, only larger.
-      vector_file_failed_ = true;
-      spdlog::error("collection {}: cannot write vector file {}: {}", name_, file, st.message());
-    }
+  if (!copied.ok()) {  // a source's vector file cannot be read: nothing changes
+    spdlog::error("collection {}: {} stopped: {}", name_, task.optimizer, copied.message());
+    rebuilt.reset();
+    unpublish();
+    finish(OptimizationRecord::Status::kError, copied.message());
+    optimizing_ = false;
+    return false;
+  }
+  if (base::Status st = rebuilt->FinishVectorFiles(); !st.ok()) {
+    // Tried again at once with the columns in memory: correct, only larger.
+    vector_file_failed_ = true;
+    spdlog::error(
+        "collection {}: cannot write the vector files of segment {}: {}; new segments"
+        " keep their vectors in memory until a restart",
+        name_, rebuilt->id(), st.message());
+    rebuilt.reset();
+    unpublish();
+    finish(OptimizationRecord::Status::kError, st.message());
+    optimizing_ = false;
+    return true;
   }
   for (const auto& [key, p] : payload_indexes) rebuilt->BuildFieldIndex(key, p.type);
   for (const auto& [name, hp] : to_build) {

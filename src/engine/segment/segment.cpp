@@ -63,21 +63,30 @@ const float* Segment::RawColumn(std::string_view name) const {
   return it == columns_.end() ? nullptr : it->second.rows();
 }
 
-base::Status Segment::MoveVectorsToDisk(base::FileSystem* fs, const std::string& dir,
-                                        const std::string& name) {
+base::Status Segment::StreamVectorsToDisk(base::FileSystem* fs, const std::string& dir,
+                                          const std::string& name) {
   auto it = columns_.find(name);
-  if (it == columns_.end() || it->second.mapped) return base::Status::Ok();
-  Column& col = it->second;
-  const std::string file = VectorFileName(name);
-  uint32_t crc = 0;
-  QUIVER_RETURN_IF_ERROR(
-      WriteVectorFile(fs, dir + "/" + file, id_, col.dim, size(), col.data.data(), &crc));
-  auto mapped = OpenVectorFile(dir + "/" + file, id_, col.dim, size(), crc);
-  if (!mapped.ok()) return mapped.status();
-  col.mapped = std::move(mapped.value());
-  col.file = file;
-  col.crc = crc;
-  std::vector<float>().swap(col.data);
+  if (it == columns_.end() || it->second.mapped || it->second.writer) return base::Status::Ok();
+  if (size() != 0) return base::Status::Internal("vectors stream to disk from the first row only");
+  auto writer = VectorFileWriter::Create(fs, dir + "/" + VectorFileName(name), id_, it->second.dim);
+  if (!writer.ok()) return writer.status();
+  it->second.writer = std::move(writer).value();
+  std::vector<float>().swap(it->second.data);
+  return base::Status::Ok();
+}
+
+base::Status Segment::FinishVectorFiles() {
+  for (auto& [name, col] : columns_) {
+    if (!col.writer) continue;
+    uint32_t crc = 0;
+    QUIVER_RETURN_IF_ERROR(col.writer->Finish(&crc));
+    auto mapped = OpenVectorFile(col.writer->path(), id_, col.dim, size(), crc);
+    if (!mapped.ok()) return mapped.status();
+    col.mapped = std::move(mapped.value());
+    col.file = VectorFileName(name);
+    col.crc = crc;
+    col.writer.reset();
+  }
   data_dirty_ = true;
   ++change_epoch_;
   return base::Status::Ok();
@@ -276,7 +285,7 @@ void Segment::Reserve(uint32_t points) {
   deleted_.reserve(points);
   payloads_.reserve(points);
   for (auto& [name, col] : columns_) {
-    col.data.reserve(size_t(points) * col.dim);
+    if (!col.writer && !col.mapped) col.data.reserve(size_t(points) * col.dim);
     col.present.reserve(points);
   }
 }
@@ -299,10 +308,14 @@ uint32_t Segment::Append(const PointId& id, uint64_t version, const NamedVectors
   }
   for (auto& [name, col] : columns_) {
     if (col.mapped) std::abort();  // sealed segments on disk never take new rows
-    col.data.resize(col.data.size() + col.dim, 0.0f);
     auto it = vectors.find(name);
     bool has = it != vectors.end() && it->second.size() == col.dim;
     col.present.push_back(has ? 1 : 0);
+    if (col.writer) {
+      col.writer->Add(has ? it->second.data() : nullptr);
+      continue;
+    }
+    col.data.resize(col.data.size() + col.dim, 0.0f);
     if (has) std::memcpy(col.data.data() + size_t(off) * col.dim, it->second.data(), col.dim * 4);
   }
   ++live_;

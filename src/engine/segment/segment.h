@@ -22,6 +22,7 @@
 #include "engine/index/hnsw_index.h"
 #include "engine/index/scalar_quantizer.h"
 #include "engine/payload/field_index.h"
+#include "engine/segment/vector_file.h"
 #include "engine/types/distance.h"
 #include "engine/types/named_vectors.h"
 #include "engine/types/point_id.h"
@@ -77,12 +78,15 @@ class Segment {
   // on disk, `buf` (count × dim floats) filled with one positional read. nullptr on a read error.
   const float* RowsInto(std::string_view name, uint32_t start, uint32_t count, float* buf) const;
 
-  // On-disk vector columns (sealed segments, before the segment is shared): writes the column to
-  // `dir`/<id>-<k>.vec, maps it and frees the in-memory rows.
-  base::Status MoveVectorsToDisk(base::FileSystem* fs, const std::string& dir,
-                                 const std::string& name);
+  // On-disk vector columns, for a new segment the optimizer fills (before it is shared): from now
+  // on Append writes the rows of column `name` to `dir`/<id>-<k>.vec (VectorFileWriter) instead
+  // of memory; FinishVectorFiles completes the files and maps them. Until then the column's rows
+  // cannot be read.
+  base::Status StreamVectorsToDisk(base::FileSystem* fs, const std::string& dir,
+                                   const std::string& name);
+  base::Status FinishVectorFiles();
   bool OnDisk(std::string_view name) const;
-  // The name MoveVectorsToDisk gives the vector file of column `name`.
+  // The name of the vector file of column `name`.
   std::string VectorFileName(std::string_view name) const;
   // Names of the vector files this segment reads (relative to the segments directory).
   std::vector<std::string> VectorFiles() const;
@@ -192,6 +196,7 @@ class Segment {
     std::unique_ptr<base::MappedFile> mapped;
     std::string file;
     uint32_t crc = 0;
+    std::unique_ptr<VectorFileWriter> writer;  // rows being streamed to disk (not yet mapped)
     const float* rows() const;
   };
 

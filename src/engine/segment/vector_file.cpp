@@ -12,24 +12,78 @@ constexpr char kMagic[8] = {'Q', 'V', 'R', 'V', 'E', 'C', '\0', '\0'};
 constexpr uint32_t kVersion = 1;
 constexpr size_t kFixedHeader = 32;  // magic .. rows crc; then the header's own crc
 
-}  // namespace
-
-base::Status WriteVectorFile(base::FileSystem* fs, const std::string& path, uint64_t segment_id,
-                             uint32_t dim, uint32_t rows, const float* data, uint32_t* crc) {
-  const size_t bytes = size_t(rows) * dim * sizeof(float);
-  *crc = base::Crc32c(0, data, bytes);
+std::string Header(uint64_t segment_id, uint32_t dim, uint32_t rows, uint32_t crc) {
   base::ByteWriter w;
   w.Raw(kMagic, 8);
   w.U32(kVersion);
   w.U32(dim);
   w.U64(segment_id);
   w.U32(rows);
-  w.U32(*crc);
+  w.U32(crc);
   w.U32(base::Crc32c(w.data()));
   std::string header = w.Take();
   header.resize(kVectorFileHeaderBytes, '\0');
-  return fs->WriteFileAtomicParts(
-      path, {header, std::string_view(reinterpret_cast<const char*>(data), bytes)});
+  return header;
+}
+
+}  // namespace
+
+base::Result<std::unique_ptr<VectorFileWriter>> VectorFileWriter::Create(base::FileSystem* fs,
+                                                                         const std::string& path,
+                                                                         uint64_t segment_id,
+                                                                         uint32_t dim) {
+  auto file = fs->OpenAppend(path + ".tmp");
+  if (!file.ok()) return file.status();
+  // A temp file left by a crash is started over.
+  QUIVER_RETURN_IF_ERROR(file.value()->Truncate(0));
+  QUIVER_RETURN_IF_ERROR(file.value()->Append(Header(segment_id, dim, 0, 0)));
+  return std::unique_ptr<VectorFileWriter>(
+      new VectorFileWriter(fs, path, segment_id, dim, std::move(file).value()));
+}
+
+VectorFileWriter::VectorFileWriter(base::FileSystem* fs, std::string path, uint64_t segment_id,
+                                   uint32_t dim, std::unique_ptr<base::AppendFile> file)
+    : fs_(fs), path_(std::move(path)), segment_id_(segment_id), dim_(dim), file_(std::move(file)) {}
+
+VectorFileWriter::~VectorFileWriter() {
+  if (finished_) return;
+  file_.reset();
+  (void)fs_->Remove(path_ + ".tmp");
+}
+
+void VectorFileWriter::Add(const float* row) {
+  constexpr size_t kFlushBytes = 4 << 20;
+  const size_t bytes = size_t(dim_) * sizeof(float);
+  if (row) {
+    buf_.append(reinterpret_cast<const char*>(row), bytes);
+  } else {
+    buf_.append(bytes, '\0');
+  }
+  ++rows_;
+  if (buf_.size() >= kFlushBytes) Flush();
+}
+
+void VectorFileWriter::Flush() {
+  if (error_.ok() && !buf_.empty()) {
+    crc_ = base::Crc32c(crc_, buf_.data(), buf_.size());
+    error_ = file_->Append(buf_);
+  }
+  buf_.clear();
+}
+
+base::Status VectorFileWriter::Finish(uint32_t* crc) {
+  Flush();
+  QUIVER_RETURN_IF_ERROR(error_);
+  const std::string tmp = path_ + ".tmp";
+  QUIVER_RETURN_IF_ERROR(file_->WriteAt(0, Header(segment_id_, dim_, rows_, crc_)));
+  QUIVER_RETURN_IF_ERROR(file_->Sync());
+  file_.reset();
+  QUIVER_RETURN_IF_ERROR(fs_->Rename(tmp, path_));
+  finished_ = true;
+  const auto slash = path_.rfind('/');
+  QUIVER_RETURN_IF_ERROR(fs_->SyncDir(slash == std::string::npos ? "." : path_.substr(0, slash)));
+  *crc = crc_;
+  return base::Status::Ok();
 }
 
 base::Result<std::unique_ptr<base::MappedFile>> OpenVectorFile(const std::string& path,

@@ -53,6 +53,7 @@ class CountingFs : public base::FileSystem {
       return f_->Sync();
     }
     Status Truncate(uint64_t s) override { return f_->Truncate(s); }
+    Status WriteAt(uint64_t o, std::string_view d) override { return f_->WriteAt(o, d); }
     uint64_t Size() const override { return f_->Size(); }
 
    private:

@@ -110,6 +110,9 @@ class FaultFileSystem : public base::FileSystem {
       return f_->Sync();
     }
     base::Status Truncate(uint64_t s) override { return f_->Truncate(s); }
+    base::Status WriteAt(uint64_t offset, std::string_view d) override {
+      return f_->WriteAt(offset, d);  // overwrites: takes no new space
+    }
     uint64_t Size() const override { return f_->Size(); }
 
    private:

@@ -165,6 +165,50 @@ TEST_F(StorageFaultsTest, DiskFullDuringCheckpointKeepsEverything) {
   EXPECT_EQ(Tags(*reopened.value()).size(), 200u);
 }
 
+// A vector file that cannot be written (the disk fills while the optimizer streams a segment's
+// rows to it) loses nothing: the optimization is redone with the vectors in memory, every point
+// keeps its vector, no partial file is left, and all of it survives a reopen.
+TEST_F(StorageFaultsTest, DiskFullWhileWritingAVectorFileKeepsEveryVector) {
+  config_.vectors[""].on_disk = true;
+  config_.optimizer_config.max_segment_size = 96;  // seals ~6k points
+  config_.optimizer_config.indexing_threshold = 64;
+  const std::string segments = dir_ + "/segments";
+  auto vector_files = [&] {
+    int n = 0;
+    for (const auto& e : stdfs::directory_iterator(segments))
+      n += e.path().string().find(".vec") != std::string::npos;
+    return n;
+  };
+  auto check = [](const Collection& c) {
+    std::vector<PointId> ids;
+    for (int i = 0; i < 7000; ++i) ids.push_back(PointId::Num(i));
+    auto got = c.Retrieve(ids, {}, VectorSelector{true, {}});
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    ASSERT_EQ(got.value().size(), 7000u);
+    for (const Record& r : got.value()) {
+      ASSERT_TRUE(r.vectors);
+      EXPECT_EQ(r.vectors->at(""), (std::vector<float>{float(r.id.lo), 1, 1, 0})) << r.id.lo;
+    }
+  };
+  {
+    auto c = Collection::Create(&fs_, dir_, "c", config_);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    ASSERT_TRUE(UpdateDurable(*c.value(), Points(0, 7000, 1)).ok());
+    fs_.space_left = 100000;  // less than the sealed segment's 96 KB of vectors
+    for (int i = 0; i < 10 && c.value()->OptimizeStep(2); ++i) {
+    }
+    EXPECT_FALSE(c.value()->OptimizationPending());
+    EXPECT_GT(c.value()->Info().indexed_vectors_count, 0u);
+    EXPECT_EQ(vector_files(), 0);
+    check(*c.value());
+    fs_.space_left = -1;
+    ASSERT_TRUE(c.value()->Checkpoint().ok());
+  }
+  auto reopened = Collection::Open(&fs_, dir_, "c");
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  check(*reopened.value());
+}
+
 // Builds a collection with a sealed, indexed segment (with its HNSW file), an appendable segment,
 // a payload index, a checkpoint, and WAL records after the checkpoint.
 void BuildStoredCollection(base::FileSystem* fs, const std::string& dir, CollectionConfig config) {
