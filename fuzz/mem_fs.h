@@ -73,6 +73,12 @@ class MemFs : public base::FileSystem {
       fs_->files[path_].resize(s);
       return base::Status::Ok();
     }
+    base::Status WriteAt(uint64_t offset, std::string_view d) override {
+      std::string& f = fs_->files[path_];
+      if (offset + d.size() > f.size()) return base::Status::Internal("write past the end");
+      f.replace(offset, d.size(), d);
+      return base::Status::Ok();
+    }
     uint64_t Size() const override { return fs_->files[path_].size(); }
 
    private:

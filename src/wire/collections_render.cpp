@@ -131,7 +131,11 @@ std::string RenderCollectionInfo(const engine::CollectionInfo& info, std::string
   JsonOut o;
   o.BeginObject();
   o.Key("status").String(status);
-  o.Key("optimizer_status").String("ok");
+  if (info.optimizer_error.empty()) {
+    o.Key("optimizer_status").String("ok");
+  } else {
+    o.Key("optimizer_status").BeginObject().Key("error").String(info.optimizer_error).EndObject();
+  }
   o.Key("indexed_vectors_count").Uint(info.indexed_vectors_count);
   o.Key("points_count").Uint(info.points_count);
   o.Key("segments_count").Uint(info.segments_count);

@@ -37,6 +37,19 @@ TEST(WireTest, CreateCollectionErrors) {
       base::StatusCode::kFormat);
 }
 
+// optimizer_status is "ok", or {"error": ...} when an optimization failed (Qdrant's two forms).
+TEST(WireTest, CollectionInfoOptimizerStatus) {
+  engine::CollectionInfo info;
+  info.config.vectors[""].size = 4;
+  EXPECT_NE(RenderCollectionInfo(info, "green").find(R"("optimizer_status":"ok")"),
+            std::string::npos);
+  info.optimizer_error = "cannot read \"x\"";
+  std::string red = RenderCollectionInfo(info, "red");
+  EXPECT_NE(red.find(R"("status":"red","optimizer_status":{"error":"cannot read \"x\""})"),
+            std::string::npos)
+      << red;
+}
+
 TEST(WireTest, CreateIndexChecksTextParams) {
   auto good = ParseCreateIndex(
       R"({"field_name":"t","field_schema":{"type":"text","tokenizer":"prefix","min_token_len":2,

@@ -11,6 +11,7 @@
 #include <memory_resource>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -129,6 +130,7 @@ struct CollectionInfo {
   uint64_t segments_count = 0;
   CollectionConfig config;
   std::map<std::string, PayloadFieldInfo> payload_schema;
+  std::string optimizer_error;  // empty: optimizer_status "ok"
 };
 
 class Collection {
@@ -357,6 +359,11 @@ class Collection {
   // A vector file could not be written (disk full...): storage changes are not planned again until
   // a restart, so that the optimizer does not rebuild the same segment over and over.
   std::atomic<bool> vector_file_failed_{false};
+  // Sealed segments whose rows could not be read (a vector file damaged after it was opened): the
+  // optimizer leaves them alone instead of failing on them over and over, and the collection is
+  // red with the error as optimizer_status, as Qdrant reports a failed optimizer. Until restart.
+  std::set<uint64_t> unreadable_segments_;  // under mu_
+  std::string optimizer_error_;             // under tracker_mu_
   std::optional<OptimizationRecord> running_;
   std::vector<OptimizationRecord> completed_;  // oldest first, at most kKeepCompleted
   std::atomic<uint64_t> copy_done_{0}, build_done_{0};

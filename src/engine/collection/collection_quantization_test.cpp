@@ -338,6 +338,36 @@ TEST_F(CollectionQuantizationTest, DamagedVectorFilesAreReported) {
   EXPECT_FALSE(c.ok());
 }
 
+// A vector file that stops being readable while the collection is open (truncated under it) is
+// not read as vectors by the optimizer: that segment is left as it is, the other segments' work
+// goes on, the optimizer stops instead of retrying forever, and the collection reports red with
+// the error, as Qdrant does when an optimizer fails.
+TEST_F(CollectionQuantizationTest, UnreadableVectorFileStopsOnlyItsSegmentAndTurnsRed) {
+  config_.vectors[""].on_disk = true;
+  auto created = Collection::Create(fs_, dir_ + "/c", "c", config_);
+  ASSERT_TRUE(created.ok());
+  Collection& c = *created.value();
+  ASSERT_TRUE(c.Update(Points(0, 4000)).ok());
+  RunOptimizer(c);
+  ASSERT_TRUE(c.Checkpoint().ok());
+  const std::string segs = dir_ + "/c/segments/";
+  auto files = VectorFilesIn(segs);
+  ASSERT_GE(files.size(), 2u);
+  ASSERT_EQ(::truncate((segs + files[0]).c_str(), 4096 + 100), 0);
+  EXPECT_EQ(c.StatusColor(), "green");
+  CollectionConfig updated = c.config();
+  updated.vectors[""].on_disk = false;  // every sealed segment is rebuilt in memory
+  ASSERT_TRUE(c.UpdateConfig(updated).ok());
+  RunOptimizer(c);
+  EXPECT_FALSE(c.OptimizationPending());
+  EXPECT_EQ(c.StatusColor(), "red");
+  EXPECT_NE(c.Info().optimizer_error.find("cannot read the vectors of segment"), std::string::npos)
+      << c.Info().optimizer_error;
+  ASSERT_TRUE(c.Checkpoint().ok());
+  EXPECT_EQ(VectorFilesIn(segs), std::vector<std::string>{files[0]});  // only the damaged one
+  EXPECT_EQ(c.Info().points_count, 4000u);
+}
+
 // Changing on_disk rebuilds the sealed segments (config_mismatch), both ways, as Qdrant does.
 TEST_F(CollectionQuantizationTest, OnDiskChangeMovesExistingSegments) {
   auto loaded = Loaded(4000);

@@ -524,6 +524,8 @@ CollectionInfo Collection::Info() const {
     }
     info.payload_schema[field] = std::move(fi);
   }
+  std::lock_guard t(tracker_mu_);
+  info.optimizer_error = optimizer_error_;
   return info;
 }
 

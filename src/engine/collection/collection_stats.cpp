@@ -34,6 +34,8 @@ CollectionStats Collection::Stats() const {
   stats.optimizations_queued =
       needing > stats.optimizations_running ? needing - stats.optimizations_running : 0;
   if (stats.optimizations_running + stats.optimizations_queued > 0) stats.status = "yellow";
+  std::lock_guard t(tracker_mu_);
+  if (!optimizer_error_.empty()) stats.status = "red";
   return stats;
 }
 

@@ -35,8 +35,13 @@ base::Result<std::unique_ptr<VectorFileWriter>> VectorFileWriter::Create(base::F
   auto file = fs->OpenAppend(path + ".tmp");
   if (!file.ok()) return file.status();
   // A temp file left by a crash is started over.
-  QUIVER_RETURN_IF_ERROR(file.value()->Truncate(0));
-  QUIVER_RETURN_IF_ERROR(file.value()->Append(Header(segment_id, dim, 0, 0)));
+  base::Status st = file.value()->Truncate(0);
+  if (st.ok()) st = file.value()->Append(Header(segment_id, dim, 0, 0));
+  if (!st.ok()) {
+    file.value().reset();
+    (void)fs->Remove(path + ".tmp");
+    return st;
+  }
   return std::unique_ptr<VectorFileWriter>(
       new VectorFileWriter(fs, path, segment_id, dim, std::move(file).value()));
 }
