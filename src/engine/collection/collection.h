@@ -288,8 +288,9 @@ class Collection {
   bool NeedsQuantization(const Segment& s) const;
   // Per vector name: the scalar quantization wanted (caller holds mu_).
   std::map<std::string, std::optional<QuantizationConfig>> WantedQuantization() const;
-  // The quantized copies of `s` for `want` (nullptr where none is wanted); no lock needed.
-  static std::map<std::string, std::unique_ptr<ScalarQuantized>> Quantize(
+  // The quantized copies of `s` for `want` (nullptr where none is wanted); no lock needed. Rows
+  // on disk are read in blocks with pread (they stay out of the RSS); an error when one cannot be.
+  static base::Result<std::map<std::string, std::unique_ptr<ScalarQuantized>>> Quantize(
       const Segment& s, const std::map<std::string, std::optional<QuantizationConfig>>& want);
   bool Requantize(Segment* seg,
                   const std::map<std::string, std::optional<QuantizationConfig>>& want);

@@ -24,19 +24,26 @@ constexpr size_t kKeepCompleted = 16;
 
 }  // namespace
 
-std::map<std::string, std::unique_ptr<ScalarQuantized>> Collection::Quantize(
+base::Result<std::map<std::string, std::unique_ptr<ScalarQuantized>>> Collection::Quantize(
     const Segment& s, const std::map<std::string, std::optional<QuantizationConfig>>& want) {
   std::map<std::string, std::unique_ptr<ScalarQuantized>> out;
   for (const auto& [name, spec] : s.specs()) {
     auto it = want.find(name);
     if (it == want.end() || !it->second) {
       out[name] = nullptr;
-    } else if (it->second->kind == QuantizationConfig::Kind::kBinary) {
-      out[name] = ScalarQuantized::BuildBinary(s.RawColumn(name), s.RawPresence(name), s.size(),
-                                               spec.dim, spec.distance);
-    } else {
-      out[name] = ScalarQuantized::Build(s.RawColumn(name), s.RawPresence(name), s.size(), spec.dim,
-                                         spec.distance, it->second->quantile);
+      continue;
+    }
+    auto rows = [&s, &name](uint32_t start, uint32_t count, float* buf) {
+      return s.RowsInto(name, start, count, buf);
+    };
+    out[name] = it->second->kind == QuantizationConfig::Kind::kBinary
+                    ? ScalarQuantized::BuildBinary(rows, s.RawPresence(name), s.size(), spec.dim,
+                                                   spec.distance)
+                    : ScalarQuantized::Build(rows, s.RawPresence(name), s.size(), spec.dim,
+                                             spec.distance, it->second->quantile);
+    if (!out[name]) {
+      return base::Status::Internal("cannot read the vectors of segment " + SegmentUuid(s.id()) +
+                                    " (" + s.VectorFileName(name) + ")");
     }
   }
   return out;
@@ -300,9 +307,18 @@ bool Collection::OptimizeStep(int threads, const std::atomic<bool>* cancel) {
     }
     rebuilt->SetIndex(name, std::move(graph));
   }
-  for (auto& [name, q] : Quantize(*rebuilt, quantization))
-    rebuilt->SetQuantized(name, std::move(q));
+  auto quantized = Quantize(*rebuilt, quantization);
   rebuilt->DropResidentVectors();  // the build read every row; searches map back what they use
+  if (!quantized.ok()) {           // its own new vector file: tried again at once in memory
+    vector_file_failed_ = true;
+    spdlog::error("collection {}: {}; new segments keep their vectors in memory until a restart",
+                  name_, quantized.status().message());
+    unpublish();
+    finish(OptimizationRecord::Status::kError, quantized.status().message());
+    optimizing_ = false;
+    return true;
+  }
+  for (auto& [name, q] : quantized.value()) rebuilt->SetQuantized(name, std::move(q));
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!to_build.empty()) {
@@ -373,13 +389,19 @@ bool Collection::Requantize(Segment* seg,
   std::unique_lock lock(mu_);
   bool present = std::any_of(segments_.begin(), segments_.end(),
                              [&](const auto& p) { return p.get() == seg; });
-  if (present) {
-    for (auto& [name, q] : built) seg->SetQuantized(name, std::move(q));
+  if (!built.ok()) {  // left as it is and not planned again (see OptimizeStep's copy)
+    spdlog::error("collection {}: quantization stopped: {}", name_, built.status().message());
+    unreadable_segments_.insert(seg->id());
+  } else if (present) {
+    for (auto& [name, q] : built.value()) seg->SetQuantized(name, std::move(q));
   }
   {
     std::lock_guard t(tracker_mu_);
+    if (!built.ok()) optimizer_error_ = built.status().message();
     if (running_) {
-      running_->status = OptimizationRecord::Status::kDone;
+      running_->status =
+          built.ok() ? OptimizationRecord::Status::kDone : OptimizationRecord::Status::kError;
+      if (!built.ok()) running_->message = built.status().message();
       running_->progress.finished_at = std::chrono::system_clock::now();
       completed_.push_back(std::move(*running_));
       running_.reset();

@@ -191,8 +191,9 @@ base::Status Collection::Load() {
     for (const auto& [key, p] : payload_indexes_) seg->BuildFieldIndex(key, p.type);
     // Quantized copies are derived data: rebuilt from the vectors (deterministically) on load.
     if (seg->live_count() == 0) continue;
-    for (auto& [vname, q] : Quantize(*seg, quantization)) seg->SetQuantized(vname, std::move(q));
-    seg->DropResidentVectors();  // quantizing read every row
+    auto quantized = Quantize(*seg, quantization);
+    if (!quantized.ok()) return base::Status::Corruption(quantized.status().message());
+    for (auto& [vname, q] : quantized.value()) seg->SetQuantized(vname, std::move(q));
   }
   for (auto& seg : segments_) {
     for (uint32_t i = 0; i < seg->size(); ++i) {

@@ -9,8 +9,31 @@
 
 namespace quiver::engine {
 
-std::unique_ptr<ScalarQuantized> ScalarQuantized::Build(const float* data, const uint8_t* present,
-                                                        uint32_t n, uint32_t dim, Distance distance,
+namespace {
+
+constexpr uint32_t kBlockRows = 1024;
+
+// Calls fn(row, v) for every present row, reading blocks of rows; false on a read error.
+template <typename Fn>
+bool ForEachRow(const ScalarQuantized::RowReader& rows, const uint8_t* present, uint32_t n,
+                uint32_t dim, Fn fn) {
+  std::vector<float> buf(size_t(kBlockRows) * dim);
+  for (uint32_t start = 0; start < n; start += kBlockRows) {
+    const uint32_t count = std::min(kBlockRows, n - start);
+    const float* block = rows(start, count, buf.data());
+    if (!block) return false;
+    for (uint32_t i = 0; i < count; ++i) {
+      if (!present || present[start + i]) fn(start + i, block + size_t(i) * dim);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<ScalarQuantized> ScalarQuantized::Build(const RowReader& rows,
+                                                        const uint8_t* present, uint32_t n,
+                                                        uint32_t dim, Distance distance,
                                                         std::optional<double> quantile) {
   std::unique_ptr<ScalarQuantized> q(new ScalarQuantized());
   q->n_ = n;
@@ -18,12 +41,14 @@ std::unique_ptr<ScalarQuantized> ScalarQuantized::Build(const float* data, const
   q->distance_ = distance;
   q->quantile_ = quantile;
   // The range from a sample of at most ~1M values (whole rows, evenly spread), deterministic.
-  std::vector<float> sample;
+  std::vector<float> sample, row(dim);
   const uint32_t rows_wanted = std::max<uint32_t>(1, (1u << 20) / std::max<uint32_t>(dim, 1));
   const uint32_t stride = std::max<uint32_t>(1, n / rows_wanted);
   for (uint32_t i = 0; i < n; i += stride) {
     if (present && !present[i]) continue;
-    sample.insert(sample.end(), data + size_t(i) * dim, data + size_t(i + 1) * dim);
+    const float* v = rows(i, 1, row.data());
+    if (!v) return nullptr;
+    sample.insert(sample.end(), v, v + dim);
   }
   float lo = 0, hi = 0;
   if (!sample.empty()) {
@@ -40,15 +65,17 @@ std::unique_ptr<ScalarQuantized> ScalarQuantized::Build(const float* data, const
   q->lo_ = lo;
   q->step_ = hi > lo ? (hi - lo) / 255.0f : 1.0f;
   q->codes_.assign(size_t(n) * dim, 0);
-  for (uint32_t i = 0; i < n; ++i) {
-    if (present && !present[i]) continue;
-    q->Encode(data + size_t(i) * dim, q->codes_.data() + size_t(i) * dim);
+  ScalarQuantized* raw = q.get();
+  if (!ForEachRow(rows, present, n, dim, [raw, dim](uint32_t i, const float* v) {
+        raw->Encode(v, raw->codes_.data() + size_t(i) * dim);
+      })) {
+    return nullptr;
   }
   base::UseHugePages(q->codes_.data(), q->codes_.size());
   return q;
 }
 
-std::unique_ptr<ScalarQuantized> ScalarQuantized::BuildBinary(const float* data,
+std::unique_ptr<ScalarQuantized> ScalarQuantized::BuildBinary(const RowReader& rows,
                                                               const uint8_t* present, uint32_t n,
                                                               uint32_t dim, Distance distance) {
   std::unique_ptr<ScalarQuantized> q(new ScalarQuantized());
@@ -58,13 +85,14 @@ std::unique_ptr<ScalarQuantized> ScalarQuantized::BuildBinary(const float* data,
   q->binary_ = true;
   q->words_ = (dim + 63) / 64;
   q->bits_.assign(size_t(n) * q->words_, 0);
-  for (uint32_t i = 0; i < n; ++i) {
-    if (present && !present[i]) continue;
-    const float* v = data + size_t(i) * dim;
-    uint64_t* out = q->bits_.data() + size_t(i) * q->words_;
-    for (uint32_t d = 0; d < dim; ++d) {
-      if (v[d] > 0) out[d / 64] |= uint64_t(1) << (d % 64);
-    }
+  ScalarQuantized* raw = q.get();
+  if (!ForEachRow(rows, present, n, dim, [raw, dim](uint32_t i, const float* v) {
+        uint64_t* out = raw->bits_.data() + size_t(i) * raw->words_;
+        for (uint32_t d = 0; d < dim; ++d) {
+          if (v[d] > 0) out[d / 64] |= uint64_t(1) << (d % 64);
+        }
+      })) {
+    return nullptr;
   }
   return q;
 }

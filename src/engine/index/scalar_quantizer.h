@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -20,13 +21,28 @@ namespace quiver::engine {
 // rescore with the original vectors.
 class ScalarQuantized {
  public:
-  static std::unique_ptr<ScalarQuantized> BuildBinary(const float* data, const uint8_t* present,
+  // Rows [start, start + count) of a column: a pointer to them in memory, or `buf` (count × dim
+  // floats) filled from a vector file; nullptr on a read error. Blocks read this way keep a
+  // column on disk out of the process's RSS while it is encoded.
+  using RowReader = std::function<const float*(uint32_t start, uint32_t count, float* buf)>;
+
+  static std::unique_ptr<ScalarQuantized> BuildBinary(const RowReader& rows, const uint8_t* present,
                                                       uint32_t n, uint32_t dim, Distance distance);
+  static std::unique_ptr<ScalarQuantized> BuildBinary(const float* data, const uint8_t* present,
+                                                      uint32_t n, uint32_t dim, Distance distance) {
+    return BuildBinary(InMemory(data, dim), present, n, dim, distance);
+  }
   bool binary() const { return binary_; }
-  // Encodes rows [0, n) of `data` (n × dim; absent rows, present[i] == 0, get zero codes).
-  static std::unique_ptr<ScalarQuantized> Build(const float* data, const uint8_t* present,
+  // Encodes rows [0, n) (absent rows, present[i] == 0, get zero codes); nullptr when a row cannot
+  // be read.
+  static std::unique_ptr<ScalarQuantized> Build(const RowReader& rows, const uint8_t* present,
                                                 uint32_t n, uint32_t dim, Distance distance,
                                                 std::optional<double> quantile);
+  static std::unique_ptr<ScalarQuantized> Build(const float* data, const uint8_t* present,
+                                                uint32_t n, uint32_t dim, Distance distance,
+                                                std::optional<double> quantile) {
+    return Build(InMemory(data, dim), present, n, dim, distance, quantile);
+  }
 
   // The query stays in float (only the stored side is quantized): for Cosine/Dot the query
   // itself and its sum, for Euclid/Manhattan the query mapped to code units, (q − lo) / step.
@@ -51,6 +67,9 @@ class ScalarQuantized {
 
  private:
   ScalarQuantized() = default;
+  static RowReader InMemory(const float* data, uint32_t dim) {
+    return [data, dim](uint32_t start, uint32_t, float*) { return data + size_t(start) * dim; };
+  }
   void Encode(const float* v, uint8_t* out) const;
   uint32_t Hamming(const Query& q, uint32_t row) const;
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "engine/index/distance_kernels.h"
@@ -101,6 +103,46 @@ TEST(ScalarQuantizedTest, BinaryDistanceIsTheNumberOfDifferingSigns) {
     }
     EXPECT_EQ(q->Dist(prepared, qi), 0.0f);
   }
+}
+
+// Rows read block by block into a buffer (a column on disk) give the same codes as rows in
+// memory, across a partial last block; a read error gives no quantized copy at all.
+TEST(ScalarQuantizedTest, RowsReadInBlocksGiveTheSameCodesAndReadErrorsNone) {
+  const uint32_t n = 2500, dim = 24;  // 1,024-row blocks: two whole, one partial
+  std::mt19937 rng(21);
+  std::normal_distribution<float> g(0, 1);
+  std::vector<float> data(size_t(n) * dim);
+  for (auto& x : data) x = g(rng);
+  std::vector<uint8_t> present(n, 1);
+  present[1500] = 0;
+  uint32_t reads = 0;
+  ScalarQuantized::RowReader copied = [&](uint32_t start, uint32_t count, float* buf) {
+    ++reads;
+    EXPECT_LE(start + count, n);
+    std::copy(data.begin() + size_t(start) * dim, data.begin() + size_t(start + count) * dim, buf);
+    return static_cast<const float*>(buf);
+  };
+  auto in_memory =
+      ScalarQuantized::Build(data.data(), present.data(), n, dim, Distance::kDot, 0.99);
+  auto read = ScalarQuantized::Build(copied, present.data(), n, dim, Distance::kDot, 0.99);
+  ASSERT_TRUE(in_memory && read);
+  EXPECT_GT(reads, 3u);
+  EXPECT_EQ(read->lo(), in_memory->lo());
+  EXPECT_EQ(read->step(), in_memory->step());
+  for (uint32_t r = 0; r < n; ++r) {
+    ASSERT_EQ(std::memcmp(read->Codes(r), in_memory->Codes(r), dim), 0) << r;
+  }
+  auto bits = ScalarQuantized::BuildBinary(copied, present.data(), n, dim, Distance::kDot);
+  auto bits_in_memory =
+      ScalarQuantized::BuildBinary(data.data(), present.data(), n, dim, Distance::kDot);
+  auto q = bits->Prepare(data.data());
+  for (uint32_t r = 0; r < n; ++r) ASSERT_EQ(bits->Dist(q, r), bits_in_memory->Dist(q, r)) << r;
+
+  ScalarQuantized::RowReader failing = [&](uint32_t start, uint32_t count, float* buf) {
+    return start + count > 2000 ? nullptr : copied(start, count, buf);
+  };
+  EXPECT_EQ(ScalarQuantized::Build(failing, present.data(), n, dim, Distance::kDot, 0.99), nullptr);
+  EXPECT_EQ(ScalarQuantized::BuildBinary(failing, present.data(), n, dim, Distance::kDot), nullptr);
 }
 
 }  // namespace
