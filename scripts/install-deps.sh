@@ -16,6 +16,8 @@ DEB_PACKAGES=(
 # quiver ingest (src/ops/ingest): gzip and zstd input files (zlib, libzstd); libcurl and simdjson above.
 # Its tests make a self-signed certificate with the openssl CLI; bench/ingest generates data with numpy.
 DEB_PACKAGES+=(zlib1g-dev libzstd-dev openssl python3-numpy python3-faiss)
+# bench/search: the hnswlib peer (hnswlib_peer.cpp, compiled by run.py with -O3 -march=native).
+DEB_PACKAGES+=(libhnswlib-dev)
 # snapshots (src/ops/snapshot): libarchive writes and reads the snapshot tar files; sha256 comes from
 # libssl-dev above.
 DEB_PACKAGES+=(libarchive-dev)
