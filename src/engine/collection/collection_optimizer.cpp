@@ -33,8 +33,9 @@ base::Result<std::map<std::string, std::unique_ptr<ScalarQuantized>>> Collection
       out[name] = nullptr;
       continue;
     }
-    auto rows = [&s, &name](uint32_t start, uint32_t count, float* buf) {
-      return s.RowsInto(name, start, count, buf);
+    const std::string& column = name;  // clang 14 cannot capture a structured binding
+    auto rows = [&s, &column](uint32_t start, uint32_t count, float* buf) {
+      return s.RowsInto(column, start, count, buf);
     };
     out[name] = it->second->kind == QuantizationConfig::Kind::kBinary
                     ? ScalarQuantized::BuildBinary(rows, s.RawPresence(name), s.size(), spec.dim,
