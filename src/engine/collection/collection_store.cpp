@@ -332,10 +332,11 @@ base::Status Collection::CommitCheckpoint(CheckpointPlan& plan) {
   for (const auto& seg : segments_) {
     for (auto& file : seg->VectorFiles()) keep.push_back(std::move(file));
   }
-  {
-    std::lock_guard t(tracker_mu_);
-    keep.insert(keep.end(), unpublished_vector_files_.begin(), unpublished_vector_files_.end());
-  }
+  // Held until the clean-up is done: the optimizer names a file there before it creates it, so a
+  // file that appears after this list was taken cannot be in the directory listing below either
+  // (taking the list, then the listing without it, removed a file written in between).
+  std::lock_guard t(tracker_mu_);
+  keep.insert(keep.end(), unpublished_vector_files_.begin(), unpublished_vector_files_.end());
   auto names = fs_->ListDir(dir_ + "/segments");
   if (names.ok()) {
     for (const auto& n : names.value()) {
