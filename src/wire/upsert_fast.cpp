@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -19,12 +20,20 @@ namespace {
 namespace od = simdjson::ondemand;
 
 // Non-integer numbers written with more than 19 characters go to the DOM parser: simdjson's
-// On-Demand and DOM parsers round such long literals differently (found by fuzzing).
+// On-Demand and DOM parsers round such long literals differently; so do integers past 64 bits,
+// which the DOM parser refuses and On-Demand's get_double reads (both found by fuzzing).
 bool ShortNumber(od::value& v) {
   std::string_view token = v.raw_json_token();
   if (token.size() <= 19) return true;  // the common case, one comparison (hot: every vector float)
   token = token.substr(0, token.find_first_of(" \t\r\n,]}"));
-  if (token.find_first_of(".eE") == std::string_view::npos) return true;  // integers are exact
+  if (token.find_first_of(".eE") == std::string_view::npos) {  // integers are exact within 64 bits
+    const char* end = token.data() + token.size();
+    uint64_t u = 0;
+    int64_t i = 0;
+    auto r = token[0] == '-' ? std::from_chars(token.data(), end, i)
+                             : std::from_chars(token.data(), end, u);
+    return r.ec == std::errc() && r.ptr == end;
+  }
   return token.size() <= 19;
 }
 

@@ -65,6 +65,8 @@ TEST(UpsertFastTest, LeavesEverythingElseToTheDomParser) {
       R"({"points":[{"id":1,"vector":[1],"extra":0}]})",
       R"({"points":[{"id":1,"vector":[1],"payload":{"a":5555555555555555555555555555555551.25}}]})",
       R"({"points":[{"id":1,"vector":[0.12345678901234567890123]}]})",
+      R"({"points":[{"id":1,"vector":[777777777777777777777777777777,0.3]}]})",  // past 64 bits
+      R"({"points":[{"id":1,"vector":[18446744073709551616]}]})",                // 2^64
       R"([{"id":1,"vector":[1]}])",
       R"({"points":{}})",
       "",
